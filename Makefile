@@ -1,0 +1,167 @@
+# hostguard: build, check, install, deb, fuzz, bench.
+#
+#   make deps      install build and test dependencies (Debian/Ubuntu, as root)
+#   make           build build/hostguard
+#   make check     unit + integration tests, then again under ASan+UBSan,
+#                  then replay of the fuzz corpora
+#   make fuzz      run every libFuzzer target (FUZZ_SECONDS each)
+#   make bench     print speed ratios measured side by side
+#   make install   honours DESTDIR and PREFIX
+
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+CLANG ?= clang
+FUZZ_SECONDS ?= 60
+SANITIZE ?=
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+DATADIR := $(PREFIX)/share/hostguard
+
+PKGS := libconfuse libseccomp audit json-c nettle zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter -Wvla
+BASE_CFLAGS := -std=gnu11 -g -fPIE -fstack-protector-strong -fno-strict-aliasing \
+	$(WARN) -Ipolicy -Iwrapper $(PKG_CFLAGS) \
+	-DHG_VERSION='"$(VERSION)"' -DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"'
+BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
+
+ifeq ($(SANITIZE),1)
+OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+OPT := -O2 -D_FORTIFY_SOURCE=2
+SAN_LDFLAGS :=
+endif
+
+ALL_CFLAGS := $(BASE_CFLAGS) $(OPT) $(CFLAGS)
+ALL_LDFLAGS := $(BASE_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
+
+POLICY_SRC := $(sort $(wildcard policy/*.c))
+WRAPPER_SRC := $(sort $(filter-out wrapper/main.c wrapper/sudo_plugin.c,$(wildcard wrapper/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+
+POLICY_OBJ := $(POLICY_SRC:%.c=$(BUILD)/%.o)
+WRAPPER_OBJ := $(WRAPPER_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+HEADERS := $(wildcard policy/*.h wrapper/*.h)
+
+.PHONY: all deps check check-suites check-unit check-bats check-fuzz-replay fuzz bench \
+	install uninstall clean deb helpers
+
+all: $(BUILD)/hostguard
+
+$(BUILD)/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpolicy.a: $(POLICY_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libwrapper.a: $(WRAPPER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hostguard: $(BUILD)/wrapper/main.o $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< \
+		$(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/helpers/%: tests/helpers/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lutil -lpthread
+
+helpers: $(HELPER_BIN)
+
+# Fuzz targets are built from source with clang and libFuzzer, ASan and UBSan.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Ipolicy -Iwrapper $(PKG_CFLAGS) -DHG_VERSION='"$(VERSION)"' \
+	-DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' -DHG_FUZZING
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(POLICY_SRC) $(WRAPPER_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(POLICY_SRC) $(WRAPPER_SRC) $(PKG_LIBS)
+
+# ---- tests ----
+
+check:
+	$(MAKE) check-suites
+	$(MAKE) BUILD=$(BUILD)-asan SANITIZE=1 check-suites
+	$(MAKE) check-fuzz-replay
+	@tests/summary $(BUILD)/results $(BUILD)-asan/results
+
+check-suites: all helpers $(UNIT_BIN)
+	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@tests/run-unit $(BUILD) $(UNIT_BIN)
+	@HOSTGUARD=$(abspath $(BUILD)/hostguard) HG_HELPERS=$(abspath $(BUILD)/helpers) \
+		HG_SRC=$(CURDIR) tests/run-bats $(BUILD)
+
+check-fuzz-replay: $(FUZZ_BIN)
+	@rm -rf $(BUILD)/fuzz-results && mkdir -p $(BUILD)/fuzz-results
+	@tests/run-fuzz-replay $(BUILD) $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz-new/$$n; \
+		echo "== $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+			-artifact_prefix=$(BUILD)/fuzz/$$n- \
+			$(BUILD)/fuzz-new/$$n tests/fuzz/corpus/$$n || exit 1; \
+		$$f -merge=1 tests/fuzz/corpus/$$n $(BUILD)/fuzz-new/$$n >/dev/null 2>&1; \
+	done
+
+bench: all helpers
+	@HOSTGUARD=$(abspath $(BUILD)/hostguard) HG_HELPERS=$(abspath $(BUILD)/helpers) \
+		HG_SRC=$(CURDIR) tests/bench/run $(BUILD)
+
+# ---- install ----
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/hostguard/policy.d
+	install -m 0755 $(BUILD)/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
+	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
+	sed 's|/usr/share/hostguard|$(DATADIR)|g; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
+		policy/example.conf > $(DESTDIR)$(DATADIR)/policy.conf.example
+	chmod 0644 $(DESTDIR)$(DATADIR)/policy.conf.example
+	install -m 0644 packaging/man/hostguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 packaging/man/hostguard.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hostguard $(DESTDIR)$(PREFIX)/share/man/man1/hostguard.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
+
+# ---- dependencies (Debian/Ubuntu) ----
+
+DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
+	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
+	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
+	python3 hyperfine
+
+deps:
+	@missing=$$(for p in $(DEB_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "deps: run as root to install:$$missing" >&2; exit 1; fi; \
+	echo "deps: installing$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing

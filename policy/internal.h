@@ -1,0 +1,142 @@
+/* Shared by the files of policy/; not installed, not seen by wrapper/. */
+#ifndef HOSTGUARD_POLICY_INTERNAL_H
+#define HOSTGUARD_POLICY_INTERNAL_H
+
+#include <regex.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cleanup.h"
+#include "policy.h"
+
+struct hg_error
+{
+  int status;
+  char *msg;
+};
+
+/* Stores a formatted message in *err (when err is not NULL) and returns
+ * status.  The single way policy/ reports a failure:
+ *     return hg_fail (err, HG_ERR_POLICY, "%s:%d: unknown action '%s'", file, line, s); */
+int hg_fail (hg_error **err, int status, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+int hg_vfail (hg_error **err, int status, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
+
+/* Programs named without a slash by a launcher (sudo rm) are looked up
+ * here, never in the caller's PATH: the policy never depends on the
+ * caller's environment. */
+#define HG_SECURE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Nesting deeper than this in a policy is refused before libconfuse sees it
+ * (Debian 12's libconfuse recurses without bound on nested sections). */
+#define HG_MAX_BRACE_DEPTH 2
+#define HG_MAX_INCLUDE_DEPTH 8
+
+struct hg_rule
+{
+  char *name;
+  char *file; /* where it was defined, for messages */
+  int line;
+  char **commands; /* globs; NULL-terminated; empty: any program */
+  size_t n_commands;
+  char **args_src; /* ERE as written, NULL-terminated */
+  regex_t *args;   /* compiled REG_EXTENDED | REG_ICASE | REG_NOSUB */
+  size_t n_args;
+  char **paths; /* path globs, NULL-terminated */
+  size_t n_paths;
+  char **users; /* user names or %group, NULL-terminated */
+  size_t n_users;
+  enum hg_action action;
+  unsigned approvals; /* >= 1 when action is approve, else 0 */
+  char *message;      /* may be NULL */
+};
+
+struct hg_rule_index; /* decide.c: rules by program name */
+
+struct hg_policy
+{
+  struct hg_settings settings; /* points into the storage below */
+  char **hosts;                /* NULL-terminated */
+  char **redact;               /* NULL-terminated */
+  char *approvers, *spool, *log_dir, *shell, *notify, *break_glass;
+  struct hg_rule *rules;
+  size_t n_rules;
+  struct hg_rule_index *index;
+};
+
+/* decide.c: built once at the end of loading, freed with the policy. */
+int hg_index_build (struct hg_policy *p, hg_error **err);
+void hg_index_free (struct hg_rule_index *idx);
+
+/* ---- glob.c ---- */
+
+/* A glob on a name (program name, user, host): fnmatch(3) semantics. */
+bool hg_glob_name (const char *pattern, const char *name, bool casefold);
+/* Exact match of an absolute path against a path glob: `*`, `?`, `[...]`
+ * stay within one component; a component `**` matches zero or more
+ * components. */
+bool hg_glob_path (const char *pattern, const char *path);
+/* True when `path` lies inside, on, or above something `pattern` matches
+ * (`rm -rf /srv` touches the glob /srv/mariadb and all below it). */
+bool hg_glob_path_related (const char *pattern, const char *path);
+/* Whether a pattern holds glob characters. */
+bool hg_glob_is_literal (const char *pattern);
+
+/* ---- paths.c ---- */
+
+/* The forms of `arg` that path rules are matched against: the argument
+ * itself when absolute, its absolute form against cwd with `.`, `..` and
+ * repeated slashes folded, and that form with the symlinks of its existing
+ * components resolved.  Returns a NULL-terminated vector of distinct
+ * strings (at least one), or NULL on ENOMEM. */
+char **hg_path_forms (const char *arg, const char *cwd);
+
+/* ---- shell.c: the commands of a `sh -c STRING` ---- */
+
+/* One simple command found in a shell string or looked through. */
+struct hg_simple_cmd
+{
+  char **argv;    /* NULL-terminated, quotes removed */
+  size_t argc;
+  bool *dynamic;  /* argc flags: the word holds $, `...`, $(...), a glob or ~ */
+  bool more_args; /* arguments are appended at run time (xargs) */
+  char *as_user;  /* sudo -u USER (or "root" for a bare sudo); NULL otherwise */
+  char *via;      /* the launchers looked through, "sudo -u mysql > sh -c", or NULL */
+};
+
+struct hg_cmd_list
+{
+  struct hg_simple_cmd *items;
+  size_t n;
+  /* The string holds a construct the parser does not follow (case, a
+   * here-document, an unterminated quote...): its commands cannot be known.
+   * Set to a human explanation; the commands found so far are kept. */
+  char *unknowable;
+};
+
+void hg_cmd_list_free (struct hg_cmd_list *l);
+
+/* Splits a shell string into its simple commands, recursing into
+ * subshells, { groups }, $(...) and backticks.  Keywords (if, then, do,
+ * ...), assignments and redirections are not commands and are dropped.
+ * Fails only on ENOMEM or absurd input (HG_ERR_INVALID, e.g. nesting past
+ * 64 levels); what it cannot follow goes to list->unknowable. */
+int hg_shell_parse (const char *script, struct hg_cmd_list *out, hg_error **err);
+
+/* ---- launchers.c ---- */
+
+/* The commands that argv really runs, looking through sudo, env, nice,
+ * ionice, nohup, timeout, stdbuf, chrt, taskset, setsid, xargs and
+ * sh|bash|dash -c, recursively.  The outermost command is always item 0;
+ * every command found inside follows.  Fails only on ENOMEM or nesting past
+ * 16 launchers (HG_ERR_INVALID). */
+int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *out,
+                     hg_error **err);
+
+/* ---- users.c ---- */
+
+/* Whether `user` matches a `users` item: a glob on the name, or %group
+ * (primary or supplementary, through NSS). */
+bool hg_user_matches (const char *item, const char *user);
+
+#endif

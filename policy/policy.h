@@ -1,0 +1,146 @@
+/* hostguard policy library.
+ *
+ * Turns a policy file into rules, and a command (argv, program path, cwd,
+ * user, host) into a verdict (decision, rule, message).  It knows nothing of
+ * processes, terminals or logs; it never prints and never exits.
+ *
+ * Errors: every fallible function returns 0 on success or a negative
+ * enum hg_status, and on failure stores in *err a message the caller frees
+ * with hg_error_free().  Policy errors read "FILE:LINE: message".  See
+ * docs/error_handling.md. */
+#ifndef HOSTGUARD_POLICY_H
+#define HOSTGUARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ---- */
+
+enum hg_status
+{
+  HG_OK = 0,
+  HG_ERR_NOMEM = -1,     /* out of memory */
+  HG_ERR_POLICY = -2,    /* the policy text is invalid: FILE:LINE: message */
+  HG_ERR_IO = -3,        /* a file could not be opened or read */
+  HG_ERR_UNTRUSTED = -4, /* a policy file is not root-owned or is writable by others */
+  HG_ERR_INVALID = -5,   /* a caller's argument is invalid */
+};
+
+typedef struct hg_error hg_error;
+
+const char *hg_error_message (const hg_error *e);
+int hg_error_status (const hg_error *e);
+void hg_error_free (hg_error *e);
+
+/* ---- actions, ordered from the most lenient to the strictest ---- */
+
+enum hg_action
+{
+  HG_ACTION_ALLOW = 0,
+  HG_ACTION_LOG,
+  HG_ACTION_CONFIRM,
+  HG_ACTION_APPROVE,
+  HG_ACTION_DENY,
+};
+
+/* "allow", "log", "confirm", "approve", "deny". */
+const char *hg_action_name (enum hg_action a);
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int hg_action_parse (const char *name, enum hg_action *out);
+
+/* ---- loading ---- */
+
+typedef struct hg_policy hg_policy;
+
+enum hg_load_flags
+{
+  /* run and shell: every file (the policy and each include) must be a
+   * regular file owned by root and not writable by group or others. */
+  HG_LOAD_TRUSTED_ONLY = 1u << 0,
+  /* fuzzing: an `include` is validated but not followed. */
+  HG_LOAD_NO_INCLUDES = 1u << 1,
+};
+
+int hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err);
+/* `name` is used as FILE in error messages; includes are resolved as from a
+ * file of that name. */
+int hg_policy_load_buffer (const char *name, const char *text, size_t len, unsigned flags,
+                           hg_policy **out, hg_error **err);
+void hg_policy_free (hg_policy *p);
+
+/* The top-level settings.  Pointers stay valid as long as the policy. */
+struct hg_settings
+{
+  const char *const *hosts;
+  size_t n_hosts;
+  enum hg_action default_action; /* allow or log */
+  const char *approvers;         /* group name */
+  unsigned approval_timeout;     /* seconds */
+  const char *spool;
+  const char *log_dir;
+  const char *shell;
+  enum hg_action noninteractive; /* allow or deny */
+  bool supervise_unprivileged;
+  const char *const *redact; /* POSIX ERE, validated at load */
+  size_t n_redact;
+  const char *notify;      /* NULL when unset */
+  const char *break_glass; /* "%group" or user name, NULL when unset */
+  bool verify_exec_all;    /* verify_exec = all (default: risky) */
+};
+
+const struct hg_settings *hg_policy_settings (const hg_policy *p);
+
+/* Whether the policy guards a host: its `hosts` globs, case-insensitive, on
+ * the short name and on the FQDN (either may be NULL). */
+bool hg_policy_guards_host (const hg_policy *p, const char *short_name, const char *fqdn);
+
+/* Number of rules, for diagnostics and benchmarks. */
+size_t hg_policy_rule_count (const hg_policy *p);
+
+/* ---- deciding ---- */
+
+/* A command about to run, as the wrapper saw it. */
+struct hg_request
+{
+  const char *const *argv; /* argc strings; argv[0] is the program as typed */
+  size_t argc;
+  const char *exe;        /* absolute path of the program that will run, or NULL */
+  const char *cwd;        /* absolute */
+  const char *user;       /* the caller's user name */
+  const char *host_short; /* short host name */
+  const char *host_fqdn;  /* may be NULL */
+  /* Prefix form: look through launchers (sudo, env, nice, sh -c ...).  A
+   * supervised exec sees the real programs and leaves this false. */
+  bool look_through;
+};
+
+typedef struct hg_verdict hg_verdict;
+
+int hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                      hg_error **err);
+
+enum hg_action hg_verdict_action (const hg_verdict *v);
+/* The deciding rule, or NULL when no rule decided (default, unguarded host,
+ * or a command that cannot be known statically). */
+const char *hg_verdict_rule (const hg_verdict *v);
+/* The rule's message, or an explanation, or NULL. */
+const char *hg_verdict_message (const hg_verdict *v);
+/* Distinct approvers needed; 0 unless the action is approve. */
+unsigned hg_verdict_approvals (const hg_verdict *v);
+/* False when the host is not guarded: the command runs untouched. */
+bool hg_verdict_guarded (const hg_verdict *v);
+/* Why: human-readable lines (launchers looked through, which condition of
+ * which rule matched which argument, what could not be known). */
+size_t hg_verdict_why_count (const hg_verdict *v);
+const char *hg_verdict_why (const hg_verdict *v, size_t i);
+void hg_verdict_free (hg_verdict *v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
