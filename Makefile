@@ -73,7 +73,7 @@ $(BUILD)/libwrapper.a: $(WRAPPER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/hostguard: $(BUILD)/wrapper/main.o $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a
+$(BUILD)/hostguard: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpolicy.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)

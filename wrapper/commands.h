@@ -1,0 +1,12 @@
+/* The subcommands.  Each takes the arguments after its name (argv[0] is
+ * the subcommand's name) and returns the process exit status. */
+#ifndef HOSTGUARD_COMMANDS_H
+#define HOSTGUARD_COMMANDS_H
+
+int hg_main_run (int argc, char **argv);
+int hg_main_check (int argc, char **argv);
+int hg_main_lint (int argc, char **argv);
+int hg_main_log (int argc, char **argv);
+int hg_main_report (int argc, char **argv);
+
+#endif

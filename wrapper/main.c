@@ -1,0 +1,56 @@
+/* hostguard: the command line.  Dispatches to the subcommands; the bare
+ * form `hostguard [OPTIONS] [--] COMMAND` is `run`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "util.h"
+
+static int
+not_yet (const char *what)
+{
+  hg_warn ("'%s' is not available in this version", what);
+  return HG_EXIT_USAGE;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      hg_usage (stderr);
+      return HG_EXIT_USAGE;
+    }
+  const char *sub = argv[1];
+  if (strcmp (sub, "help") == 0 || strcmp (sub, "--help") == 0 || strcmp (sub, "-h") == 0)
+    {
+      hg_usage (stdout);
+      return 0;
+    }
+  if (strcmp (sub, "version") == 0 || strcmp (sub, "--version") == 0)
+    {
+      printf ("hostguard %s\n", HG_VERSION);
+      return 0;
+    }
+  if (strcmp (sub, "check") == 0)
+    return hg_main_check (argc - 1, argv + 1);
+  if (strcmp (sub, "policy") == 0)
+    {
+      if (argc >= 3 && strcmp (argv[2], "lint") == 0)
+        return hg_main_lint (argc - 2, argv + 2);
+      hg_warn ("usage: hostguard policy lint [FILE]");
+      return HG_EXIT_USAGE;
+    }
+  if (strcmp (sub, "run") == 0)
+    return hg_main_run (argc - 1, argv + 1);
+  if (strcmp (sub, "log") == 0)
+    return hg_main_log (argc - 1, argv + 1);
+  if (strcmp (sub, "report") == 0)
+    return hg_main_report (argc - 1, argv + 1);
+  if (strcmp (sub, "shell") == 0 || strcmp (sub, "pending") == 0 || strcmp (sub, "approve") == 0
+      || strcmp (sub, "deny") == 0)
+    return not_yet (sub);
+  /* hostguard [OPTIONS] [--] COMMAND: everything after argv[0] is run's. */
+  argv[0] = (char *) "run";
+  return hg_main_run (argc, argv);
+}

@@ -1,0 +1,72 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+int
+hg_report_error (const hg_error *e)
+{
+  fprintf (stderr, "hostguard: %s\n", hg_error_message (e));
+  switch (hg_error_status (e))
+    {
+    case HG_ERR_POLICY:
+    case HG_ERR_IO:
+    case HG_ERR_UNTRUSTED:
+      return HG_EXIT_CONFIG;
+    case HG_ERR_INVALID:
+      return HG_EXIT_USAGE;
+    default:
+      return HG_EXIT_REFUSED;
+    }
+}
+
+void
+hg_warn (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("hostguard: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+}
+
+const char *
+hg_policy_path (const char *option)
+{
+  if (option)
+    return option;
+  /* Choosing the file is the caller's right; trusting it is not: run and
+   * shell accept only a root-owned file that no one else can write. */
+  const char *env = getenv ("HOSTGUARD_POLICY");
+  if (env && *env)
+    return env;
+  return HG_DEFAULT_POLICY;
+}
+
+void
+hg_usage (FILE *out)
+{
+  fputs ("usage: hostguard [OPTIONS] [--] COMMAND [ARG...]   run COMMAND under the guard\n"
+         "       hostguard run [OPTIONS] [--] COMMAND [ARG...]\n"
+         "       hostguard shell [-c COMMAND] [SHELL-ARGS...]\n"
+         "       hostguard check [--json] [--host NAME] [--user NAME] [--cwd DIR] -- COMMAND [ARG...]\n"
+         "       hostguard policy lint [FILE]\n"
+         "       hostguard pending [--json]\n"
+         "       hostguard approve ID [--reason TEXT]\n"
+         "       hostguard deny ID [--reason TEXT]\n"
+         "       hostguard log [FILTERS] [--json] [FILE...]\n"
+         "       hostguard log --verify [FILE...]\n"
+         "       hostguard report [FILTERS] [--html FILE] [FILE...]\n"
+         "       hostguard version | --version | help | --help\n"
+         "\n"
+         "options: -f, --policy FILE   policy file (default " HG_DEFAULT_POLICY
+         ", or $HOSTGUARD_POLICY)\n"
+         "         -r, --reason TEXT   a ticket or a sentence, kept in the audit record\n"
+         "filters: --user NAME --host GLOB --since WHEN --until WHEN --rule NAME\n"
+         "         --decision D --id ID --grep TEXT\n"
+         "exit status: the command's own; 64 usage; 77 refused; 78 bad policy;\n"
+         "             126/127 cannot execute / not found\n",
+         out);
+}
