@@ -66,7 +66,7 @@ is_globstar (const char *component)
 }
 
 /* One component of a pattern against one component of a path.  No
- * FNM_PERIOD: `/srv/*` covers `/srv/.hidden` too (stricter is safer). */
+ * FNM_PERIOD: a `*` component covers dot files too (stricter is safer). */
 static bool
 component_matches (const char *pattern, const char *component)
 {
@@ -139,7 +139,7 @@ hg_glob_path (const char *pattern, const char *path)
 }
 
 /* Walks both side by side: a path that runs out first lies above what the
- * glob matches (`rm -rf /srv` against /srv/mariadb/**), a pattern that runs
+ * glob matches (`rm -rf /srv` against `/srv/mariadb/` and a `**`), a pattern that runs
  * out first matches an ancestor of the path (inside), and a `**` can reach
  * any path below the prefix matched so far. */
 bool
