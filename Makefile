@@ -97,6 +97,12 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(HEADERS)
 
 helpers: $(HELPER_BIN)
 
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
+
 # Fuzz targets are built from source with clang and libFuzzer, ASan and UBSan.
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Ipolicy -Iwrapper $(PKG_CFLAGS) -DHG_VERSION='"$(VERSION)"' \
@@ -137,7 +143,7 @@ fuzz: $(FUZZ_BIN)
 		$$f -merge=1 tests/fuzz/corpus/$$n $(BUILD)/fuzz-new/$$n >/dev/null 2>&1; \
 	done
 
-bench: all helpers
+bench: all helpers $(BENCH_BIN)
 	@HOSTGUARD=$(abspath $(BUILD)/hostguard) HG_HELPERS=$(abspath $(BUILD)/helpers) \
 		HG_SRC=$(CURDIR) tests/bench/run $(BUILD)
 
