@@ -1,28 +1,447 @@
-/* STUB, replaced by the matching work: links the tree while it is written. */
+/* Deciding: which rules a command matches, and the strictest of them.
+ *
+ * Rules are found through an index built once at load time, so a decision
+ * does not scan every rule: rules whose programs are all literal names sit
+ * in a sorted array searched by the command's name candidates; the others
+ * (no `command`, a glob, a path) are checked always.  The conditions
+ * themselves are in match.c, the verdict in verdict.c. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
 #include "internal.h"
+#include "decide.h"
+
+/* ---- the index ---- */
+
+struct name_entry
+{
+  const char *name;
+  size_t rule;
+};
 
 struct hg_rule_index
 {
-  int unused;
+  struct name_entry *by_name; /* sorted by name, then rule */
+  size_t n_by_name;
+  size_t *scan; /* rules checked for every command, in file order */
+  size_t n_scan;
 };
 
-int
-hg_index_build (struct hg_policy *p, hg_error **err)
+static bool
+rule_is_indexable (const struct hg_rule *r)
 {
-  (void) err;
-  p->index = NULL;
-  return 0;
+  if (r->n_commands == 0)
+    return false;
+  for (size_t i = 0; i < r->n_commands; i++)
+    if (!hg_glob_is_literal (r->commands[i]) || strchr (r->commands[i], '/'))
+      return false;
+  return true;
+}
+
+static int
+name_entry_cmp (const void *a, const void *b)
+{
+  const struct name_entry *x = a, *y = b;
+  int c = strcmp (x->name, y->name);
+  if (c)
+    return c;
+  return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
 void
 hg_index_free (struct hg_rule_index *idx)
 {
+  if (!idx)
+    return;
+  free (idx->by_name);
+  free (idx->scan);
   free (idx);
 }
 
 int
-hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out, hg_error **err)
+hg_index_build (struct hg_policy *p, hg_error **err)
 {
-  (void) p; (void) req; (void) out;
-  return hg_fail (err, HG_ERR_INVALID, "not implemented");
+  size_t n_names = 0, n_scan = 0;
+  for (size_t i = 0; i < p->n_rules; i++)
+    if (rule_is_indexable (&p->rules[i]))
+      n_names += p->rules[i].n_commands;
+    else
+      n_scan++;
+
+  struct hg_rule_index *idx = calloc (1, sizeof *idx);
+  if (!idx)
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+  idx->by_name = calloc (n_names + 1, sizeof *idx->by_name);
+  idx->scan = calloc (n_scan + 1, sizeof *idx->scan);
+  if (!idx->by_name || !idx->scan)
+    {
+      hg_index_free (idx);
+      return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+    }
+  for (size_t i = 0; i < p->n_rules; i++)
+    {
+      const struct hg_rule *r = &p->rules[i];
+      if (!rule_is_indexable (r))
+        idx->scan[idx->n_scan++] = i;
+      else
+        for (size_t j = 0; j < r->n_commands; j++)
+          idx->by_name[idx->n_by_name++] = (struct name_entry){ r->commands[j], i };
+    }
+  qsort (idx->by_name, idx->n_by_name, sizeof *idx->by_name, name_entry_cmp);
+  hg_index_free (p->index);
+  p->index = idx;
+  return 0;
+}
+
+/* The first entry named `name`, or n_by_name. */
+static size_t
+index_lower_bound (const struct hg_rule_index *idx, const char *name)
+{
+  size_t lo = 0, hi = idx->n_by_name;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp (idx->by_name[mid].name, name) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static int
+size_cmp (const void *a, const void *b)
+{
+  size_t x = *(const size_t *) a, y = *(const size_t *) b;
+  return (x > y) - (x < y);
+}
+
+/* The rules that may match a command: those indexed under one of its name
+ * candidates (each once, in file order), then the scan-always list. */
+static int
+candidate_rules (const struct hg_rule_index *idx, const struct hg_cmd_facts *f, size_t **out,
+                 size_t *n_out)
+{
+  size_t n = 0, cap = 16;
+  cleanup_free size_t *v = malloc (cap * sizeof *v);
+  if (!v)
+    return -1;
+  for (size_t c = 0; c < f->n_names; c++)
+    for (size_t i = index_lower_bound (idx, f->names[c]);
+         i < idx->n_by_name && strcmp (idx->by_name[i].name, f->names[c]) == 0; i++)
+      {
+        if (n == cap)
+          {
+            size_t *nv = realloc (v, (cap *= 2) * sizeof *v);
+            if (!nv)
+              return -1;
+            v = nv;
+          }
+        v[n++] = idx->by_name[i].rule;
+      }
+  qsort (v, n, sizeof *v, size_cmp);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (u == 0 || v[u - 1] != v[i])
+      v[u++] = v[i];
+  *n_out = u;
+  *out = steal_pointer (&v);
+  return 0;
+}
+
+/* ---- the decision ---- */
+
+/* What decides so far: a rule that matched, or an escalation of a command
+ * that cannot be known statically (rule NULL, or the rule that could
+ * match). */
+struct pick
+{
+  bool set;
+  enum hg_action action;
+  bool escalation;
+  unsigned approvals;
+  const struct hg_rule *rule;
+  char *explanation; /* escalations: owned message */
+};
+
+/* Strictest action first; at the same action a real match before an
+ * escalation, then more approvals, then the name that sorts first, so that
+ * the order of the file never matters.  Among escalations, one without a
+ * rule (unknown program) first, then the strictest rule that could match. */
+static bool
+pick_better (const struct pick *a, const struct pick *b)
+{
+  if (!b->set)
+    return true;
+  if (a->action != b->action)
+    return a->action > b->action;
+  if (a->escalation != b->escalation)
+    return !a->escalation;
+  if (a->approvals != b->approvals)
+    return a->approvals > b->approvals;
+  if (!a->rule || !b->rule)
+    return !a->rule && b->rule; /* "cannot know the program" says more than "rule R could" */
+  if (a->escalation && a->rule->action != b->rule->action)
+    return a->rule->action > b->rule->action; /* the rule that could do the most */
+  return strcmp (a->rule->name, b->rule->name) < 0;
+}
+
+/* Offers a candidate; takes its explanation either way. */
+static void
+pick_offer (struct pick *best, struct pick cand)
+{
+  cand.set = true;
+  if (pick_better (&cand, best))
+    {
+      free (best->explanation);
+      *best = cand;
+    }
+  else
+    free (cand.explanation);
+}
+
+/* How many matching rules are described in the why lines; the rest are
+ * counted, so a huge policy cannot make a verdict huge. */
+#define MAX_DESCRIBED 16
+
+struct decision
+{
+  const struct hg_policy *p;
+  const struct hg_request *req;
+  hg_verdict *v;
+  struct pick best;
+  size_t n_matched, n_described; /* rules that matched, and described */
+  size_t n_could, n_could_described; /* rules that could match unknown arguments */
+  struct hg_match_cache cache;
+};
+
+static int
+offer_match (struct decision *d, const struct hg_rule *r, const struct hg_cmd_facts *f,
+             const struct hg_match *m)
+{
+  d->n_matched++;
+  if (d->n_described < MAX_DESCRIBED)
+    {
+      d->n_described++;
+      cleanup_free char *line = hg_match_describe (r, f, m);
+      if (!line || hg_verdict_add_why (d->v, "rule %s: %s", r->name, line) < 0)
+        return -1;
+    }
+  pick_offer (&d->best, (struct pick){ .action = r->action, .rule = r,
+                                       .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0 });
+  return 0;
+}
+
+/* Case (b): the arguments are only known at run time, and the rule's
+ * program and users hold, so they could satisfy its args/paths. */
+static int
+offer_could_match (struct decision *d, const struct hg_rule *r, const struct hg_cmd_facts *f)
+{
+  char *expl = NULL;
+  const char *word = hg_cmd_facts_dynamic_word (f);
+  cleanup_free char *shown = NULL;
+  if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup ("added by xargs")))
+    return -1;
+  if (asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
+                f->cmd->argv[0], shown, r->name) < 0)
+    return -1;
+  d->n_could++;
+  if (d->n_could_described < MAX_DESCRIBED)
+    {
+      d->n_could_described++;
+      if (hg_verdict_add_why (d->v, "%s", expl) < 0)
+        {
+          free (expl);
+          return -1;
+        }
+    }
+  pick_offer (&d->best, (struct pick){ .action = HG_ACTION_CONFIRM, .escalation = true, .rule = r,
+                                       .explanation = expl });
+  return 0;
+}
+
+/* A reason to ask, with no rule: the program or the commands are unknown. */
+static int
+offer_unknown (struct decision *d, char *expl)
+{
+  if (!expl || hg_verdict_add_why (d->v, "%s", expl) < 0)
+    {
+      free (expl);
+      return -1;
+    }
+  pick_offer (&d->best, (struct pick){ .action = HG_ACTION_CONFIRM, .escalation = true,
+                                       .explanation = expl });
+  return 0;
+}
+
+static int
+check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
+{
+  struct hg_match m;
+  switch (hg_match_rule (r, f, &d->cache, &m))
+    {
+    case HG_MATCH_YES:
+      return offer_match (d, r, f, &m);
+    case HG_MATCH_COULD:
+      return r->action >= HG_ACTION_CONFIRM ? offer_could_match (d, r, f) : 0;
+    case HG_MATCH_NO:
+      return 0;
+    case HG_MATCH_ERROR:
+      return -1;
+    }
+  return 0;
+}
+
+static int
+check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer)
+{
+  if (cmd->argc == 0)
+    return 0;
+  if (cmd->via && hg_verdict_add_why (d->v, "looked through: %s", cmd->via) < 0)
+    return -1;
+
+  struct hg_cmd_facts f;
+  if (hg_cmd_facts_init (&f, cmd, outer, d->req) < 0)
+    return -1;
+  int r = 0;
+  if (cmd->dynamic && cmd->dynamic[0])
+    {
+      char *expl = NULL;
+      if (asprintf (&expl, "cannot know which program `%s` runs", cmd->argv[0]) < 0)
+        expl = NULL;
+      r = offer_unknown (d, expl);
+    }
+
+  const struct hg_rule_index *idx = d->p->index;
+  cleanup_free size_t *cand = NULL;
+  size_t n_cand = 0;
+  if (r == 0 && (r = candidate_rules (idx, &f, &cand, &n_cand)) == 0)
+    {
+      for (size_t i = 0; r == 0 && i < n_cand; i++)
+        r = check_rule (d, &d->p->rules[cand[i]], &f);
+      for (size_t i = 0; r == 0 && i < idx->n_scan; i++)
+        r = check_rule (d, &d->p->rules[idx->scan[i]], &f);
+    }
+  hg_cmd_facts_free (&f);
+  return r;
+}
+
+static int
+conclude (struct decision *d)
+{
+  const struct pick *b = &d->best;
+  if (d->n_matched > d->n_described
+      && hg_verdict_add_why (d->v, "... and %zu more matching rules", d->n_matched - d->n_described) < 0)
+    return -1;
+  if (d->n_could > d->n_could_described
+      && hg_verdict_add_why (d->v, "... and %zu more rules that could match unknown arguments",
+                             d->n_could - d->n_could_described) < 0)
+    return -1;
+  if (!b->set)
+    {
+      enum hg_action a = d->p->settings.default_action;
+      if (hg_verdict_set (d->v, a, NULL, NULL, 0) < 0
+          || hg_verdict_add_why (d->v, "no rule matched: default %s", hg_action_name (a)) < 0)
+        return -1;
+      return 0;
+    }
+  const char *name = b->rule ? b->rule->name : NULL;
+  const char *msg = b->escalation ? b->explanation : b->rule->message;
+  if (hg_verdict_set (d->v, b->action, name, msg, b->approvals) < 0)
+    return -1;
+  if (name)
+    return hg_verdict_add_why (d->v, "decision: %s by rule %s", hg_action_name (b->action), name);
+  return hg_verdict_add_why (d->v, "decision: %s, as the command cannot be fully known",
+                             hg_action_name (b->action));
+}
+
+static bool
+request_valid (const struct hg_request *req)
+{
+  if (!req->argv || req->argc == 0 || !req->user)
+    return false;
+  for (size_t i = 0; i < req->argc; i++)
+    if (!req->argv[i])
+      return false;
+  return true;
+}
+
+static int
+decide_unguarded (const struct hg_request *req, hg_verdict *v)
+{
+  const char *host = req->host_short ? req->host_short : req->host_fqdn;
+  if (hg_verdict_set (v, HG_ACTION_ALLOW, NULL, NULL, 0) < 0
+      || hg_verdict_add_why (v, "host %s is not guarded by this policy", host ? host : "(unknown)") < 0)
+    return -1;
+  return 0;
+}
+
+static int
+decide_guarded (struct decision *d, hg_error **err)
+{
+  const struct hg_request *req = d->req;
+  struct hg_simple_cmd direct = { .argv = (char **) req->argv, .argc = req->argc };
+  struct hg_cmd_list list = { .items = &direct, .n = 1 };
+  bool own_list = false;
+  if (req->look_through)
+    {
+      memset (&list, 0, sizeof list);
+      int r = hg_look_through (req->argv, req->argc, &list, err);
+      if (r < 0)
+        return r;
+      own_list = true;
+    }
+
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < list.n; i++)
+    r = check_command (d, &list.items[i], i == 0);
+  if (r == 0 && list.unknowable)
+    {
+      char *expl = NULL;
+      if (asprintf (&expl, "cannot know every command it runs: %s", list.unknowable) < 0)
+        expl = NULL;
+      r = offer_unknown (d, expl);
+    }
+  if (r == 0)
+    r = conclude (d);
+  if (own_list)
+    hg_cmd_list_free (&list);
+  return r < 0 ? hg_fail (err, HG_ERR_NOMEM, "out of memory") : 0;
+}
+
+int
+hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                  hg_error **err)
+{
+  if (!p || !req || !out || !request_valid (req))
+    return hg_fail (err, HG_ERR_INVALID, "hg_policy_decide: invalid request");
+  if (!p->index)
+    return hg_fail (err, HG_ERR_INVALID, "hg_policy_decide: the policy has no rule index");
+
+  bool guarded = hg_policy_guards_host (p, req->host_short, req->host_fqdn);
+  hg_verdict *v = hg_verdict_new (guarded);
+  if (!v)
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+  if (!guarded)
+    {
+      if (decide_unguarded (req, v) < 0)
+        {
+          hg_verdict_free (v);
+          return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+        }
+      *out = v;
+      return 0;
+    }
+
+  struct decision d = { .p = p, .req = req, .v = v };
+  int r = decide_guarded (&d, err);
+  free (d.best.explanation);
+  if (r < 0)
+    {
+      hg_verdict_free (v);
+      return r;
+    }
+  *out = v;
+  return 0;
 }

@@ -1,0 +1,179 @@
+/* Copies what libconfuse parsed into a struct hg_policy that owns all of
+ * it (every string duplicated, every args pattern compiled), so that the
+ * cfg_t can be freed at once. */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "load_internal.h"
+
+static int
+copy_strv (cfg_t *cfg, const char *key, char ***out, size_t *n_out)
+{
+  unsigned n = cfg_size (cfg, key);
+  cleanup_strv char **v = calloc (n + 1, sizeof *v);
+  if (!v)
+    return HG_ERR_NOMEM;
+  for (unsigned i = 0; i < n; i++)
+    if (!(v[i] = strdup (cfg_getnstr (cfg, key, i))))
+      return HG_ERR_NOMEM;
+  *out = steal_pointer (&v);
+  if (n_out)
+    *n_out = n;
+  return 0;
+}
+
+static int
+copy_str (cfg_t *cfg, const char *key, char **out)
+{
+  const char *s = cfg_getstr (cfg, key);
+  *out = NULL;
+  if (s && !(*out = strdup (s)))
+    return HG_ERR_NOMEM;
+  return 0;
+}
+
+static int
+copy_settings (struct hg_policy *p, cfg_t *cfg)
+{
+  struct hg_settings *s = &p->settings;
+  if (copy_strv (cfg, "hosts", &p->hosts, &s->n_hosts) < 0
+      || copy_strv (cfg, "redact", &p->redact, &s->n_redact) < 0
+      || copy_str (cfg, "approvers", &p->approvers) < 0 || copy_str (cfg, "spool", &p->spool) < 0
+      || copy_str (cfg, "log_dir", &p->log_dir) < 0 || copy_str (cfg, "shell", &p->shell) < 0
+      || copy_str (cfg, "notify", &p->notify) < 0 || copy_str (cfg, "break_glass", &p->break_glass) < 0)
+    return HG_ERR_NOMEM;
+  s->default_action = strcmp (cfg_getstr (cfg, "default"), "log") == 0 ? HG_ACTION_LOG : HG_ACTION_ALLOW;
+  s->noninteractive
+      = strcmp (cfg_getstr (cfg, "noninteractive"), "allow") == 0 ? HG_ACTION_ALLOW : HG_ACTION_DENY;
+  s->approval_timeout = (unsigned) cfg_getint (cfg, "approval_timeout");
+  s->supervise_unprivileged = cfg_getbool (cfg, "supervise_unprivileged");
+  s->verify_exec_all = strcmp (cfg_getstr (cfg, "verify_exec"), "all") == 0;
+  return 0;
+}
+
+static int
+compile_args (struct hg_rule *r, int count)
+{
+  r->args = calloc ((size_t) count + 1, sizeof *r->args);
+  if (!r->args)
+    return HG_ERR_NOMEM;
+  for (int i = 0; i < count; i++)
+    {
+      if (regcomp (&r->args[i], r->args_src[i], REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+        return HG_ERR_NOMEM; /* validated while parsing: only memory can fail */
+      r->n_args++;
+    }
+  return 0;
+}
+
+static int
+copy_rule (struct hg_rule *r, cfg_t *sec, const char *file, int line)
+{
+  size_t n_args = 0;
+  r->line = line;
+  if (!(r->name = strdup (cfg_title (sec))) || !(r->file = strdup (file))
+      || copy_strv (sec, "command", &r->commands, &r->n_commands) < 0
+      || copy_strv (sec, "args", &r->args_src, &n_args) < 0
+      || copy_strv (sec, "paths", &r->paths, &r->n_paths) < 0
+      || copy_strv (sec, "users", &r->users, &r->n_users) < 0
+      || copy_str (sec, "message", &r->message) < 0 || compile_args (r, (int) n_args) < 0)
+    return HG_ERR_NOMEM;
+  hg_action_parse (cfg_getstr (sec, "action"), &r->action);
+  r->approvals = 0;
+  if (r->action == HG_ACTION_APPROVE)
+    r->approvals = cfg_size (sec, "approvals") ? (unsigned) cfg_getint (sec, "approvals") : 1;
+  return 0;
+}
+
+static const struct hg_rule *
+find_rule (const struct hg_policy *p, const char *name)
+{
+  for (size_t i = 0; i < p->n_rules; i++)
+    if (strcmp (p->rules[i].name, name) == 0)
+      return &p->rules[i];
+  return NULL;
+}
+
+static int
+add_rules (struct hg_policy *p, size_t *cap, cfg_t *cfg, const struct hg_parsed *in,
+           hg_error **err)
+{
+  unsigned n = cfg_size (cfg, "rule");
+  if (!hg_grow (&p->rules, cap, p->n_rules + n, sizeof *p->rules))
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+  for (unsigned i = 0; i < n; i++)
+    {
+      cfg_t *sec = cfg_getnsec (cfg, "rule", i);
+      int line = i < in->n_rule_lines ? in->rule_lines[i] : 1;
+      const struct hg_rule *other = find_rule (p, cfg_title (sec));
+      if (other)
+        return hg_fail (err, HG_ERR_POLICY, "%s:%d: duplicate rule name '%s': already defined at %s:%d",
+                        in->file, line, cfg_title (sec), other->file, other->line);
+      struct hg_rule *r = &p->rules[p->n_rules++];
+      *r = (struct hg_rule) { 0 };
+      if (copy_rule (r, sec, in->file, line) < 0)
+        return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+    }
+  return 0;
+}
+
+static int
+copy_includes (cfg_t *cfg, const struct hg_parsed *in, struct hg_includes *inc, hg_error **err)
+{
+  if (copy_strv (cfg, "include", &inc->patterns, &inc->n) < 0
+      || !(inc->lines = calloc (inc->n + 1, sizeof *inc->lines)))
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < inc->n; i++)
+    inc->lines[i] = i < in->n_include_lines ? in->include_lines[i] : 1;
+  return 0;
+}
+
+int
+hg_build (struct hg_policy *p, size_t *rules_cap, cfg_t *cfg, const struct hg_parsed *in,
+          bool included, struct hg_includes *inc, hg_error **err)
+{
+  if (!included && copy_settings (p, cfg) < 0)
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
+  int r = add_rules (p, rules_cap, cfg, in, err);
+  if (r < 0)
+    return r;
+  return copy_includes (cfg, in, inc, err);
+}
+
+void
+hg_schema_finish (struct hg_policy *p)
+{
+  struct hg_settings *s = &p->settings;
+  s->hosts = (const char *const *) p->hosts;
+  s->redact = (const char *const *) p->redact;
+  s->approvers = p->approvers;
+  s->spool = p->spool;
+  s->log_dir = p->log_dir;
+  s->shell = p->shell;
+  s->notify = p->notify;
+  s->break_glass = p->break_glass;
+}
+
+void
+hg_includes_clear (struct hg_includes *inc)
+{
+  strv_free (inc->patterns);
+  free (inc->lines);
+  *inc = (struct hg_includes) { 0 };
+}
+
+void
+hg_rule_clear (struct hg_rule *r)
+{
+  free (r->name);
+  free (r->file);
+  strv_free (r->commands);
+  strv_free (r->args_src);
+  for (size_t i = 0; i < r->n_args; i++)
+    regfree (&r->args[i]);
+  free (r->args);
+  strv_free (r->paths);
+  strv_free (r->users);
+  free (r->message);
+  *r = (struct hg_rule) { 0 };
+}

@@ -1,0 +1,92 @@
+/* Private to decide.c, match.c and verdict.c: the facts of one command,
+ * the conditions of one rule, and building a verdict. */
+#ifndef HOSTGUARD_POLICY_DECIDE_H
+#define HOSTGUARD_POLICY_DECIDE_H
+
+#include "internal.h"
+
+/* ---- match.c ---- */
+
+/* What a command offers to the conditions of the rules, computed once per
+ * command and shared by every rule checked against it. */
+struct hg_path_arg
+{
+  const char *word; /* the argument as given */
+  const char *arg;  /* the word, or the VALUE of --opt=VALUE / key=VALUE */
+  char **forms;     /* hg_path_forms (arg) */
+};
+
+#define HG_MAX_CANDIDATES 4
+
+struct hg_cmd_facts
+{
+  const struct hg_simple_cmd *cmd;
+  const struct hg_request *req;
+  const char *names[HG_MAX_CANDIDATES]; /* program name candidates */
+  size_t n_names;
+  const char *paths[HG_MAX_CANDIDATES]; /* program path candidates */
+  size_t n_paths;
+  char *owned[HG_MAX_CANDIDATES]; /* storage of the above */
+  size_t n_owned;
+  char *joined; /* argv[1..] joined by single spaces */
+  struct hg_path_arg *path_args; /* computed on first use */
+  size_t n_path_args;
+  bool path_args_ready;
+};
+
+int hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool outer,
+                       const struct hg_request *req);
+void hg_cmd_facts_free (struct hg_cmd_facts *f);
+/* The first argument known only at run time, or NULL. */
+const char *hg_cmd_facts_dynamic_word (const struct hg_cmd_facts *f);
+
+/* Which item of each condition matched what, for the why lines. */
+struct hg_match
+{
+  const char *cmd_glob, *cmd_subject;
+  const char *args_src;
+  const struct hg_path_arg *path_arg;
+  const char *path_glob, *path_form;
+  const char *user_item, *user_name;
+  bool user_is_target; /* the sudo -u target, not the caller */
+};
+
+enum hg_match_result
+{
+  HG_MATCH_NO,
+  HG_MATCH_YES,
+  /* program and users hold, args or paths do not, but the command has
+   * arguments known only at run time that could satisfy them */
+  HG_MATCH_COULD,
+  HG_MATCH_ERROR, /* ENOMEM */
+};
+
+/* Group lookups go through NSS; within one decision each (item, user)
+ * pair is asked once. */
+#define HG_USER_CACHE_SIZE 32
+struct hg_match_cache
+{
+  struct
+  {
+    const char *item, *user;
+    bool result;
+  } e[HG_USER_CACHE_SIZE];
+  size_t n;
+};
+
+enum hg_match_result hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f,
+                                    struct hg_match_cache *cache, struct hg_match *m);
+/* "command matched 'mysql'; args matched /.../ in '...'; users matched 'alice'",
+ * or NULL on ENOMEM. */
+char *hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f,
+                         const struct hg_match *m);
+
+/* ---- verdict.c ---- */
+
+hg_verdict *hg_verdict_new (bool guarded);
+/* Copies rule and message; approvals are kept only for approve.  -1 on ENOMEM. */
+int hg_verdict_set (hg_verdict *v, enum hg_action action, const char *rule, const char *message,
+                    unsigned approvals);
+int hg_verdict_add_why (hg_verdict *v, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+#endif

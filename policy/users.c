@@ -1,0 +1,138 @@
+/* `users` items: a glob on the user name, or %group.
+ *
+ * Group membership comes from NSS (files, LDAP, sssd...), primary group
+ * included.  A group or user that does not exist matches nothing; a lookup
+ * that fails for another reason (NSS backend down, out of memory) counts as
+ * a match, because a rule that should have applied is worse than one that
+ * applied once too often. */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "internal.h"
+
+/* NSS buffers grow up to this before we give up. */
+#define NSS_BUF_MAX (1u << 20)
+
+enum lookup
+{
+  FOUND,
+  NOT_FOUND,
+  FAILED,
+};
+
+static enum lookup
+lookup_gid (const char *group, gid_t *gid)
+{
+  size_t size = 1024;
+  for (;;)
+    {
+      cleanup_free char *buf = malloc (size);
+      struct group gr, *res = NULL;
+      if (!buf)
+        return FAILED;
+      int r = getgrnam_r (group, &gr, buf, size, &res);
+      if (r == ERANGE && size < NSS_BUF_MAX)
+        {
+          size *= 2;
+          continue;
+        }
+      if (r == 0 && res)
+        {
+          *gid = gr.gr_gid;
+          return FOUND;
+        }
+      /* 0, ENOENT, ESRCH, EBADF, EPERM: "not found" per getgrnam_r(3). */
+      if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
+        return NOT_FOUND;
+      return FAILED;
+    }
+}
+
+static enum lookup
+lookup_primary_gid (const char *user, gid_t *gid)
+{
+  size_t size = 1024;
+  for (;;)
+    {
+      cleanup_free char *buf = malloc (size);
+      struct passwd pw, *res = NULL;
+      if (!buf)
+        return FAILED;
+      int r = getpwnam_r (user, &pw, buf, size, &res);
+      if (r == ERANGE && size < NSS_BUF_MAX)
+        {
+          size *= 2;
+          continue;
+        }
+      if (r == 0 && res)
+        {
+          *gid = pw.pw_gid;
+          return FOUND;
+        }
+      if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
+        return NOT_FOUND;
+      return FAILED;
+    }
+}
+
+/* Whether `user` (primary gid `primary`) is in group `gid`. */
+static enum lookup
+in_group (const char *user, gid_t primary, gid_t gid)
+{
+  int n = 64;
+  for (int tries = 0; tries < 8; tries++)
+    {
+      cleanup_free gid_t *groups = malloc ((size_t) n * sizeof *groups);
+      if (!groups)
+        return FAILED;
+      int got = n;
+      if (getgrouplist (user, primary, groups, &got) >= 0)
+        {
+          for (int i = 0; i < got; i++)
+            if (groups[i] == gid)
+              return FOUND;
+          return NOT_FOUND;
+        }
+      /* Too small: `got` now holds the size needed. */
+      n = got > n ? got : n * 2;
+    }
+  return FAILED;
+}
+
+static bool
+group_has_member (const char *group, const char *user)
+{
+  gid_t gid, primary;
+  switch (lookup_gid (group, &gid))
+    {
+    case NOT_FOUND:
+      return false;
+    case FAILED:
+      return true;
+    case FOUND:
+      break;
+    }
+  switch (lookup_primary_gid (user, &primary))
+    {
+    case NOT_FOUND:
+      return false;
+    case FAILED:
+      return true;
+    case FOUND:
+      break;
+    }
+  return in_group (user, primary, gid) != NOT_FOUND;
+}
+
+bool
+hg_user_matches (const char *item, const char *user)
+{
+  if (!item || !user)
+    return false;
+  if (item[0] == '%')
+    return item[1] && group_has_member (item + 1, user);
+  return hg_glob_name (item, user, false);
+}
