@@ -1,0 +1,230 @@
+/* The confirmation prompt on the controlling terminal. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "prompt.h"
+#include "util.h"
+
+/* Length of the valid UTF-8 sequence at p (not a C1 control), or 0. */
+static size_t
+utf8_len (const unsigned char *p)
+{
+  size_t len = (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
+  for (size_t i = 1; i < len; i++)
+    if ((p[i] & 0xc0) != 0x80)
+      return 0;
+  if ((len == 2 && (p[0] < 0xc2 || (p[0] == 0xc2 && p[1] < 0xa0)))
+      || (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+      || (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90))))
+    return 0; /* overlong, surrogate, beyond U+10FFFF, or C1 (CSI is 0xc2 0x9b) */
+  return len;
+}
+
+void
+hg_prompt_put_escaped (FILE *out, const char *s, bool quote)
+{
+  bool plain = !quote || *s != '\0';
+  for (const char *q = s; *q && plain && quote; q++)
+    plain = strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%*", *q);
+  if (!plain)
+    fputc ('\'', out);
+  for (const unsigned char *p = (const unsigned char *) s; *p;)
+    {
+      if (*p == '\'' && !plain)
+        fputs ("'\\''", out), p++;
+      else if (*p == '\n')
+        fputs ("\\n", out), p++;
+      else if (*p == '\t')
+        fputs ("\\t", out), p++;
+      else if (*p < 0x20 || *p == 0x7f)
+        fprintf (out, "\\x%02x", *p++);
+      else if (*p < 0x80)
+        fputc (*p++, out);
+      else
+        {
+          size_t len = utf8_len (p);
+          if (len == 0)
+            fprintf (out, "\\x%02x", *p++);
+          else
+            fwrite (p, 1, len, out), p += len;
+        }
+    }
+  if (!plain)
+    fputc ('\'', out);
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  interrupted = sig;
+}
+
+static bool
+write_all (int fd, const char *s, size_t n)
+{
+  while (n > 0)
+    {
+      ssize_t w = write (fd, s, n);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return false;
+      s += w;
+      n -= (size_t) w;
+    }
+  return true;
+}
+
+static char *
+header (const struct hg_prompt *p)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&text, &len);
+  if (!f)
+    return NULL;
+  fputs ("\nhostguard: this command needs confirmation on ", f);
+  hg_prompt_put_escaped (f, p->host, false);
+  if (p->rule)
+    {
+      fputs (" (rule ", f);
+      hg_prompt_put_escaped (f, p->rule, false);
+      fputc (')', f);
+    }
+  fputs ("\n", f);
+  if (p->message)
+    {
+      fputs ("  ", f);
+      hg_prompt_put_escaped (f, p->message, false);
+      fputc ('\n', f);
+    }
+  fputs ("  command:", f);
+  for (size_t i = 0; i < p->argc; i++)
+    {
+      fputc (' ', f);
+      hg_prompt_put_escaped (f, p->argv[i], true);
+    }
+  fputc ('\n', f);
+  if (p->reason)
+    {
+      fputs ("  reason:  ", f);
+      hg_prompt_put_escaped (f, p->reason, false);
+      fputc ('\n', f);
+    }
+  if (fclose (f) != 0)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
+}
+
+/* Reads one line in canonical mode.  The signals that end the prompt are
+ * blocked except inside ppoll, so none is lost between a check and a wait. */
+static enum hg_prompt_answer
+read_answer (int fd, const sigset_t *waitmask, char *buf, size_t size, int *err)
+{
+  size_t len = 0;
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      int r = ppoll (&pfd, 1, NULL, waitmask);
+      if (interrupted)
+        return HG_PROMPT_INTERRUPTED;
+      if (r < 0 && errno == EINTR)
+        continue; /* SIGCONT after Ctrl-Z: ask on */
+      if (r < 0)
+        return *err = errno, HG_PROMPT_ERROR;
+      ssize_t n = read (fd, buf + len, size - 1 - len);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n <= 0) /* Ctrl-D, or EIO on a hung-up terminal */
+        return HG_PROMPT_EOF;
+      len += (size_t) n;
+      buf[len] = '\0';
+      char *nl = memchr (buf, '\n', len);
+      if (nl)
+        {
+          *nl = '\0';
+          return HG_PROMPT_YES; /* an answer; the caller compares it */
+        }
+      if (len == size - 1)
+        return HG_PROMPT_WRONG; /* longer than any host name */
+    }
+}
+
+enum hg_prompt_answer
+hg_prompt_confirm (const struct hg_prompt *p, int *err)
+{
+  *err = 0;
+  cleanup_close int fd = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return HG_PROMPT_NO_TTY;
+  cleanup_free char *text = header (p);
+  if (!text)
+    return *err = ENOMEM, HG_PROMPT_ERROR;
+
+  static const int stops[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+  sigset_t block, orig, waitmask;
+  sigemptyset (&block);
+  for (size_t i = 0; i < N_ELEMENTS (stops); i++)
+    sigaddset (&block, stops[i]);
+  sigprocmask (SIG_BLOCK, &block, &orig);
+  waitmask = orig;
+  struct sigaction sa = { .sa_handler = on_signal }, old[N_ELEMENTS (stops)];
+  sigemptyset (&sa.sa_mask); /* no SA_RESTART: a signal ends the wait */
+  interrupted = 0;
+  for (size_t i = 0; i < N_ELEMENTS (stops); i++)
+    {
+      sigaction (stops[i], &sa, &old[i]);
+      sigdelset (&waitmask, stops[i]);
+    }
+
+  /* A line with echo, whatever the last program left the terminal in, and
+   * Ctrl-C / Ctrl-D working; put back exactly as found. */
+  struct termios saved, t;
+  bool have_termios = tcgetattr (fd, &saved) == 0;
+  if (have_termios)
+    {
+      t = saved;
+      t.c_lflag |= ICANON | ECHO | ISIG;
+      t.c_iflag |= ICRNL;
+      tcsetattr (fd, TCSANOW, &t);
+    }
+
+  enum hg_prompt_answer a;
+  static const char question[] = "Type the hostname to continue: ";
+  char answer[256];
+  if (!write_all (fd, text, strlen (text)))
+    a = (*err = errno, HG_PROMPT_ERROR);
+  else
+    {
+      /* Type-ahead was meant for something else: it never answers. */
+      tcflush (fd, TCIFLUSH);
+      if (!write_all (fd, question, sizeof question - 1))
+        a = (*err = errno, HG_PROMPT_ERROR);
+      else
+        a = read_answer (fd, &waitmask, answer, sizeof answer, err);
+    }
+  if (a == HG_PROMPT_YES && strcmp (answer, p->host) != 0)
+    a = HG_PROMPT_WRONG;
+  if (a == HG_PROMPT_EOF || a == HG_PROMPT_INTERRUPTED)
+    write_all (fd, "\n", 1); /* the refusal must not follow the question on its line */
+
+  if (have_termios)
+    tcsetattr (fd, TCSANOW, &saved);
+  for (size_t i = 0; i < N_ELEMENTS (stops); i++)
+    sigaction (stops[i], &old[i], NULL);
+  sigprocmask (SIG_SETMASK, &orig, NULL);
+  return a;
+}
