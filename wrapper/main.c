@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "supervisor.h"
 #include "util.h"
 
 static int
@@ -16,6 +17,9 @@ not_yet (const char *what)
 int
 main (int argc, char **argv)
 {
+  /* As a login shell: "-hostguard" from login/sshd, or sshd's `SHELL -c CMD`. */
+  if (argv[0][0] == '-' || (argc >= 2 && strcmp (argv[1], "-c") == 0))
+    return hg_main_shell (argc, argv);
   if (argc < 2)
     {
       hg_usage (stderr);
@@ -47,7 +51,9 @@ main (int argc, char **argv)
     return hg_main_log (argc - 1, argv + 1);
   if (strcmp (sub, "report") == 0)
     return hg_main_report (argc - 1, argv + 1);
-  if (strcmp (sub, "shell") == 0 || strcmp (sub, "pending") == 0 || strcmp (sub, "approve") == 0
+  if (strcmp (sub, "shell") == 0)
+    return hg_main_shell (argc - 1, argv + 1);
+  if (strcmp (sub, "pending") == 0 || strcmp (sub, "approve") == 0
       || strcmp (sub, "deny") == 0)
     return not_yet (sub);
   /* hostguard [OPTIONS] [--] COMMAND: everything after argv[0] is run's. */

@@ -1,0 +1,356 @@
+/* One notification: read the task, ask the policy, talk to the operator,
+ * record, answer; verify after the exec when the answer was risky. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "execcheck.h"
+#include "prompt.h"
+#include "supint.h"
+#include "target.h"
+#include "util.h"
+
+void
+sup_say (const char *fmt, ...)
+{
+  char line[1024];
+  va_list ap;
+  va_start (ap, fmt);
+  int n = snprintf (line, sizeof line, "hostguard: ");
+  n += vsnprintf (line + n, sizeof line - (size_t) n - 1, fmt, ap);
+  va_end (ap);
+  if (n > (int) sizeof line - 2)
+    n = (int) sizeof line - 2;
+  line[n++] = '\n';
+  int fd = open ("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (write (fd >= 0 ? fd : STDERR_FILENO, line, (size_t) n) < 0)
+    { /* nowhere left to say it */
+    }
+  if (fd >= 0)
+    close (fd);
+}
+
+/* The user name of uid, cached: looked up on every exec otherwise. */
+static const char *
+user_name (struct sup *s, uid_t uid)
+{
+  pthread_mutex_lock (&s->lock);
+  const char *name = NULL;
+  for (unsigned i = 0; i < s->n_users && !name; i++)
+    if (s->users[i].uid == uid)
+      name = s->users[i].name;
+  if (!name && s->n_users < SUP_UID_CACHE)
+    {
+      struct passwd pw, *res = NULL;
+      char buf[4096];
+      char *n = NULL;
+      if (getpwuid_r (uid, &pw, buf, sizeof buf, &res) == 0 && res)
+        n = strdup (res->pw_name);
+      else if (asprintf (&n, "%u", (unsigned) uid) < 0)
+        n = NULL;
+      if (n)
+        {
+          s->users[s->n_users].uid = uid;
+          name = s->users[s->n_users++].name = n;
+        }
+    }
+  pthread_mutex_unlock (&s->lock);
+  return name ? name : "?";
+}
+
+static void
+answer (struct sup *s, const struct seccomp_notif *req, int error, bool cont)
+{
+  struct seccomp_notif_resp resp = { .id = req->id };
+  if (cont)
+    resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  else
+    resp.error = -error;
+  /* ENOENT: the task died (or its syscall was interrupted) meanwhile. */
+  seccomp_notify_respond (s->listener, &resp);
+}
+
+/* The record's view of the exec: the session's identity, the task's. */
+static int
+fill_cmd (struct sup *s, const struct hg_target *t, const hg_verdict *v, struct hg_cmd *c)
+{
+  memset (c, 0, sizeof *c);
+  unsigned char b[16];
+  if (getrandom (b, sizeof b, 0) != sizeof b)
+    return -1;
+  for (size_t i = 0; i < sizeof b; i++)
+    snprintf (c->id + 2 * i, 3, "%02x", b[i]);
+  c->mode = s->opts.mode;
+  c->argv = calloc (t->argc + 1, sizeof *c->argv);
+  if (!c->argv)
+    return -1;
+  for (size_t i = 0; i < t->argc; i++)
+    if (!(c->argv[i] = strdup (t->argv[i])))
+      return -1;
+  c->argc = t->argc;
+#define DUP(dst, src)                                                                              \
+  if ((src) && !((dst) = strdup (src)))                                                            \
+  return -1
+  DUP (c->exe, t->exe);
+  DUP (c->cwd, t->cwd);
+  DUP (c->host, s->self.host);
+  DUP (c->host_fqdn, s->self.host_fqdn);
+  DUP (c->user, user_name (s, t->uid));
+  DUP (c->login_user, s->self.login_user);
+  DUP (c->tty, s->self.tty);
+  DUP (c->boot_id, s->self.boot_id);
+  DUP (c->reason, s->opts.reason);
+  DUP (c->rule, hg_verdict_rule (v));
+  DUP (c->message, hg_verdict_message (v));
+#undef DUP
+  c->uid = t->uid;
+  c->login_uid = s->self.login_uid;
+  c->pid = t->pid;
+  c->approvals_needed = hg_verdict_approvals (v);
+  c->exit_status = -1;
+  c->duration_ms = -1;
+  clock_gettime (CLOCK_MONOTONIC, &c->started);
+  return 0;
+}
+
+static int
+record (struct sup *s, struct hg_cmd *c, enum hg_decision d, const char *note)
+{
+  c->decision = d;
+  free (c->note);
+  c->note = note ? strdup (note) : NULL;
+  if (!s->opts.audit)
+    return -1;
+  cleanup_error hg_error *err = NULL;
+  pthread_mutex_lock (&s->audit_lock);
+  int r = hg_audit_record (s->opts.audit, c, "decision", &err);
+  pthread_mutex_unlock (&s->audit_lock);
+  if (r < 0)
+    sup_say ("cannot write the audit record: %s", hg_error_message (err));
+  return r;
+}
+
+/* The confirmation, on the terminal the session may hold: its shell may
+ * own the foreground, so the supervisor takes it for the question
+ * (SIGTTOU is ignored here: no stop) and gives it back. */
+static enum hg_prompt_answer
+ask (struct sup *s, const struct hg_cmd *c)
+{
+  pthread_mutex_lock (&s->prompt_lock);
+  enum hg_prompt_answer a = HG_PROMPT_NO_TTY;
+  int fd = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      struct termios saved;
+      bool have = tcgetattr (fd, &saved) == 0;
+      pid_t fg = tcgetpgrp (fd);
+      tcsetpgrp (fd, getpgrp ());
+      struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
+                             .reason = c->reason, .argv = (const char *const *) c->argv,
+                             .argc = c->argc };
+      int e = 0;
+      a = hg_prompt_confirm (&p, &e);
+      if (have)
+        tcsetattr (fd, TCSANOW, &saved);
+      if (fg > 0)
+        tcsetpgrp (fd, fg);
+      close (fd);
+    }
+  pthread_mutex_unlock (&s->prompt_lock);
+  return a;
+}
+
+/* CONTINUE, seized first: stop at the exec, compare, kill on a difference. */
+static void
+continue_verified (struct sup *s, const struct seccomp_notif *req, const struct hg_target *t,
+                   struct hg_cmd *c)
+{
+  cleanup_error hg_error *err = NULL;
+  struct hg_expect e;
+  if (t->tracer != 0)
+    {
+      sup_say ("%s: process %d is already traced (pid %d): it cannot be verified, so it is "
+               "not run",
+               t->argv[0] ? t->argv[0] : t->exe, t->pid, t->tracer);
+      record (s, c, HG_DEC_DENIED, "already traced: cannot be verified");
+      { answer (s, req, EPERM, false); return; }
+    }
+  if (hg_expect_build (t, &e, &err) < 0 || hg_execcheck_seize (t->pid, s->killable_recv, &err) < 0)
+    {
+      hg_expect_clear (&e);
+      sup_say ("%s", hg_error_message (err));
+      record (s, c, HG_DEC_DENIED, hg_error_message (err));
+      { answer (s, req, EPERM, false); return; }
+    }
+  struct seccomp_notif_resp resp = { .id = req->id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+  if (seccomp_notify_respond (s->listener, &resp) < 0)
+    {
+      hg_execcheck_release (t->pid);
+      hg_expect_clear (&e);
+      record (s, c, HG_DEC_ERROR, "the process died while waiting");
+      return;
+    }
+  cleanup_free char *why = NULL;
+  enum hg_execcheck_result r = hg_execcheck_wait (t->pid, &e, &why);
+  hg_expect_clear (&e);
+  if (r == HG_EXECCHECK_MISMATCH)
+    {
+      sup_say ("%s: killed before it ran: %s", t->exe, why);
+      record (s, c, HG_DEC_DENIED, why);
+    }
+}
+
+static void
+decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_target *t)
+{
+  const char *name = t->argv && t->argv[0] ? t->argv[0] : t->exe;
+  struct hg_request rq = { .argv = (const char *const *) t->argv, .argc = t->argc, .exe = t->exe,
+                           .cwd = t->cwd, .user = user_name (s, t->uid),
+                           .host_short = s->self.host, .host_fqdn = s->self.host_fqdn,
+                           .look_through = false };
+  const char *empty[] = { t->exe, NULL };
+  if (t->argc == 0) /* execve(path, NULL): the policy still sees the program */
+    rq.argv = empty, rq.argc = 1;
+  hg_verdict *v = NULL;
+  cleanup_error hg_error *err = NULL;
+  if (hg_policy_decide (s->policy, &rq, &v, &err) < 0)
+    {
+      sup_say ("%s: cannot decide: %s; refused", name, hg_error_message (err));
+      { answer (s, req, EPERM, false); return; }
+    }
+  enum hg_action act = hg_verdict_action (v);
+  if (!hg_verdict_guarded (v))
+    act = HG_ACTION_ALLOW;
+  /* The fallback policy: what a rule lets through is asked about. */
+  if (s->opts.fallback && hg_verdict_rule (v) && act < HG_ACTION_CONFIRM)
+    act = HG_ACTION_CONFIRM;
+  if (s->opts.no_new_privs && S_ISREG (t->mode) && (t->mode & (S_ISUID | S_ISGID)))
+    sup_say ("%s is set%cid: it runs without gaining privileges (this session has no_new_privs)",
+             t->exe, (t->mode & S_ISUID) ? 'u' : 'g');
+
+  if (act == HG_ACTION_ALLOW && !s->settings->verify_exec_all)
+    {
+      hg_verdict_free (v);
+      { answer (s, req, 0, true); return; }
+    }
+  struct hg_cmd c;
+  if (fill_cmd (s, t, v, &c) < 0)
+    {
+      hg_cmd_clear (&c);
+      hg_verdict_free (v);
+      sup_say ("%s: out of memory; refused", name);
+      { answer (s, req, EPERM, false); return; }
+    }
+  c.action = act;
+  hg_verdict_free (v);
+  const char *rule = c.rule ? c.rule : "(default)";
+  switch (act)
+    {
+    case HG_ACTION_ALLOW:
+      continue_verified (s, req, t, &c);
+      break;
+    case HG_ACTION_LOG:
+      if (record (s, &c, HG_DEC_LOGGED, NULL) < 0)
+        {
+          sup_say ("%s: refused: the record could not be written", name);
+          answer (s, req, EPERM, false);
+        }
+      else if (s->settings->verify_exec_all)
+        continue_verified (s, req, t, &c);
+      else
+        answer (s, req, 0, true);
+      break;
+    case HG_ACTION_CONFIRM:
+      {
+        enum hg_prompt_answer a = ask (s, &c);
+        bool yes = a == HG_PROMPT_YES;
+        const char *note = NULL;
+        if (a == HG_PROMPT_NO_TTY)
+          {
+            yes = s->settings->noninteractive == HG_ACTION_ALLOW;
+            note = yes ? "no terminal; noninteractive = allow" : "no terminal; noninteractive = deny";
+          }
+        if (!yes)
+          {
+            record (s, &c, a == HG_PROMPT_NO_TTY ? HG_DEC_DENIED : HG_DEC_DECLINED, note);
+            sup_say ("%s: not confirmed (rule %s)%s", name, rule,
+                     a == HG_PROMPT_NO_TTY ? ": no terminal to ask on" : "");
+            answer (s, req, EPERM, false);
+          }
+        else if (record (s, &c, HG_DEC_CONFIRMED, note) < 0)
+          {
+            sup_say ("%s: refused: the record could not be written", name);
+            answer (s, req, EPERM, false);
+          }
+        else
+          continue_verified (s, req, t, &c);
+        break;
+      }
+    case HG_ACTION_APPROVE:
+      record (s, &c, HG_DEC_DENIED, "approvals are not available in a supervised session yet");
+      sup_say ("%s needs a second approver (rule %s), which a supervised session cannot ask "
+               "for yet: refused; run it as `hostguard -- COMMAND`",
+               name, rule);
+      answer (s, req, EPERM, false);
+      break;
+    case HG_ACTION_DENY:
+    default:
+      {
+        pthread_mutex_lock (&s->lock);
+        bool again = s->last_denied_pid == t->pid && s->last_denied_ino == t->ino;
+        s->last_denied_pid = t->pid;
+        s->last_denied_ino = t->ino;
+        pthread_mutex_unlock (&s->lock);
+        if (!again)
+          {
+            record (s, &c, HG_DEC_DENIED, NULL);
+            sup_say ("refused by rule %s: %s", rule, c.message ? c.message : name);
+          }
+        answer (s, req, EPERM, false);
+        break;
+      }
+    }
+  hg_cmd_clear (&c);
+}
+
+void
+sup_handle (struct sup *s, const struct seccomp_notif *req)
+{
+  struct hg_target t;
+  int errnum = 0;
+  cleanup_error hg_error *err = NULL;
+  int r = hg_target_read (s->listener, req, &t, &errnum, &err);
+  if (r == HG_TARGET_OK)
+    {
+      /* The session's own first program: the caller decided it. */
+      bool first = false;
+      pthread_mutex_lock (&s->lock);
+      if (!s->top_done && t.pid == s->top)
+        first = s->top_done = true;
+      pthread_mutex_unlock (&s->lock);
+      if (first)
+        answer (s, req, 0, true);
+      else
+        decide_and_answer (s, req, &t);
+    }
+  else if (r == HG_TARGET_FAILS)
+    answer (s, req, errnum, false); /* as the kernel would, silently */
+  else if (r != HG_TARGET_GONE)
+    {
+      sup_say ("%s; refused", hg_error_message (err));
+      answer (s, req, r == HG_TARGET_REFUSE ? errnum : EPERM, false);
+    }
+  hg_target_clear (&t);
+}
