@@ -51,14 +51,38 @@ copy_settings (struct hg_policy *p, cfg_t *cfg)
   return 0;
 }
 
+/* The regex compiled while validating `src`, handed over; the first one
+ * not yet taken, as rules may share a pattern. */
+static bool
+take_compiled (const struct hg_parsed *in, const char *src, regex_t *out)
+{
+  /* Rules are built in the order they were validated: start at the first
+   * one not taken, so 10,000 rules do not search 10,000 times. */
+  while (*in->next_compiled < in->n_compiled && in->compiled[*in->next_compiled].taken)
+    (*in->next_compiled)++;
+  for (size_t i = *in->next_compiled; i < in->n_compiled; i++)
+    if (!in->compiled[i].taken && strcmp (in->compiled[i].src, src) == 0)
+      {
+        in->compiled[i].taken = true;
+        *out = in->compiled[i].re;
+        return true;
+      }
+  return false;
+}
+
 static int
-compile_args (struct hg_rule *r, int count)
+compile_args (struct hg_rule *r, int count, const struct hg_parsed *in)
 {
   r->args = calloc ((size_t) count + 1, sizeof *r->args);
   if (!r->args)
     return HG_ERR_NOMEM;
   for (int i = 0; i < count; i++)
     {
+      if (take_compiled (in, r->args_src[i], &r->args[i]))
+        {
+          r->n_args++;
+          continue;
+        }
       if (regcomp (&r->args[i], r->args_src[i], REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
         return HG_ERR_NOMEM; /* validated while parsing: only memory can fail */
       r->n_args++;
@@ -67,16 +91,16 @@ compile_args (struct hg_rule *r, int count)
 }
 
 static int
-copy_rule (struct hg_rule *r, cfg_t *sec, const char *file, int line)
+copy_rule (struct hg_rule *r, cfg_t *sec, const struct hg_parsed *in, int line)
 {
   size_t n_args = 0;
   r->line = line;
-  if (!(r->name = strdup (cfg_title (sec))) || !(r->file = strdup (file))
+  if (!(r->name = strdup (cfg_title (sec))) || !(r->file = strdup (in->file))
       || copy_strv (sec, "command", &r->commands, &r->n_commands) < 0
       || copy_strv (sec, "args", &r->args_src, &n_args) < 0
       || copy_strv (sec, "paths", &r->paths, &r->n_paths) < 0
       || copy_strv (sec, "users", &r->users, &r->n_users) < 0
-      || copy_str (sec, "message", &r->message) < 0 || compile_args (r, (int) n_args) < 0)
+      || copy_str (sec, "message", &r->message) < 0 || compile_args (r, (int) n_args, in) < 0)
     return HG_ERR_NOMEM;
   hg_action_parse (cfg_getstr (sec, "action"), &r->action);
   r->approvals = 0;
@@ -111,7 +135,7 @@ add_rules (struct hg_policy *p, size_t *cap, cfg_t *cfg, const struct hg_parsed 
                         in->file, line, cfg_title (sec), other->file, other->line);
       struct hg_rule *r = &p->rules[p->n_rules++];
       *r = (struct hg_rule) { 0 };
-      if (copy_rule (r, sec, in->file, line) < 0)
+      if (copy_rule (r, sec, in, line) < 0)
         return hg_fail (err, HG_ERR_NOMEM, "out of memory");
     }
   return 0;

@@ -81,9 +81,21 @@ int hg_schema_parse (struct hg_policy *p, size_t *rules_cap, const char *file, c
 /* ---- build.c ---- */
 
 /* What schema.c learnt while libconfuse parsed one file. */
+/* A regex compiled while validating, kept for the rule that holds it:
+ * regcomp is most of a policy's load time, so each is compiled once. */
+struct hg_compiled_regex
+{
+  char *src;
+  regex_t re;
+  bool taken;
+};
+
 struct hg_parsed
 {
   const char *file;
+  struct hg_compiled_regex *compiled; /* the `args` regexes, in parse order */
+  size_t n_compiled;
+  size_t *next_compiled; /* the first that may not be taken yet */
   const int *rule_lines; /* line of each rule section, in libconfuse's order */
   size_t n_rule_lines;
   const int *include_lines; /* line of each include pattern */

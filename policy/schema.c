@@ -44,6 +44,8 @@ struct parse_ctx
   size_t n_rules, cap_rules;
   int *include_lines; /* line of each include pattern, by index */
   size_t n_includes, cap_includes;
+  struct hg_compiled_regex *compiled; /* `args`, handed over to hg_build */
+  size_t n_compiled, cap_compiled;
 };
 
 static __thread struct parse_ctx *ctx;
@@ -148,7 +150,7 @@ check_principal (cfg_t *cfg, cfg_opt_t *opt)
 }
 
 static int
-check_regex (cfg_t *cfg, cfg_opt_t *opt, int flags)
+check_regex (cfg_t *cfg, cfg_opt_t *opt, int flags, bool keep)
 {
   const char *v = last_str (opt);
   if (!v)
@@ -160,6 +162,22 @@ check_regex (cfg_t *cfg, cfg_opt_t *opt, int flags)
                      opt->name, v);
   regex_t re;
   int rc = regcomp (&re, v, flags);
+  if (rc == 0 && keep)
+    {
+      struct hg_compiled_regex *c;
+      char *src = strdup (v);
+      if (!src || !hg_grow (&ctx->compiled, &ctx->cap_compiled, ctx->n_compiled + 1, sizeof *c))
+        {
+          free (src);
+          regfree (&re);
+          return error_at (line_of (cfg), HG_ERR_NOMEM, "out of memory");
+        }
+      c = &ctx->compiled[ctx->n_compiled++];
+      c->src = src;
+      c->re = re;
+      c->taken = false;
+      return 0;
+    }
   if (rc == 0)
     {
       regfree (&re);
@@ -211,7 +229,7 @@ check_top_key (cfg_t *cfg, cfg_opt_t *opt)
   if (strcmp (k, "break_glass") == 0)
     return check_principal (cfg, opt);
   if (strcmp (k, "redact") == 0)
-    return check_regex (cfg, opt, REG_EXTENDED);
+    return check_regex (cfg, opt, REG_EXTENDED, false);
   if (strcmp (k, "approvers") == 0)
     {
       const char *v = last_str (opt);
@@ -271,7 +289,7 @@ validate_rule_key (cfg_t *cfg, cfg_opt_t *opt)
   if (strcmp (k, "users") == 0)
     return check_principal (cfg, opt);
   if (strcmp (k, "args") == 0)
-    return check_regex (cfg, opt, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+    return check_regex (cfg, opt, REG_EXTENDED | REG_ICASE | REG_NOSUB, true);
   if (strcmp (k, "approvals") == 0)
     return check_range (cfg, opt, 1, MAX_APPROVALS);
   if (strcmp (k, "paths") == 0)
@@ -444,12 +462,16 @@ parse_text (cfg_t *cfg, struct hg_policy *p, size_t *rules_cap, bool included,
         return hg_fail (err, HG_ERR_POLICY, "%s: the policy could not be parsed", ctx->file);
       return hg_error_status (*err);
     }
+  size_t next_compiled = 0;
   struct hg_parsed parsed = {
     .file = ctx->file,
     .rule_lines = ctx->rule_lines,
     .n_rule_lines = ctx->n_rules,
     .include_lines = ctx->include_lines,
     .n_include_lines = ctx->n_includes,
+    .compiled = ctx->compiled,
+    .n_compiled = ctx->n_compiled,
+    .next_compiled = &next_compiled,
   };
   return hg_build (p, rules_cap, cfg, &parsed, included, inc, err);
 }
@@ -477,6 +499,13 @@ hg_schema_parse (struct hg_policy *p, size_t *rules_cap, const char *file, const
     }
   free (c.rule_lines);
   free (c.include_lines);
+  for (size_t i = 0; i < c.n_compiled; i++)
+    {
+      if (!c.compiled[i].taken)
+        regfree (&c.compiled[i].re);
+      free (c.compiled[i].src);
+    }
+  free (c.compiled);
   hg_scan_clear (&scan);
   if (r < 0 && err)
     {
