@@ -241,7 +241,8 @@ offer_could_match (struct decision *d, const struct hg_rule *r, const struct hg_
   char *expl = NULL;
   const char *word = hg_cmd_facts_dynamic_word (f);
   cleanup_free char *shown = NULL;
-  if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup ("added by xargs")))
+  const char *source = f->cmd->more_args ? "added by xargs" : "relative to a directory a `cd` chose at run time";
+  if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup (source)))
     return -1;
   if (asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
                 f->cmd->argv[0], shown, r->name) < 0)

@@ -102,6 +102,10 @@ struct hg_simple_cmd
   bool more_args; /* arguments are appended at run time (xargs) */
   char *as_user;  /* sudo -u USER (or "root" for a bare sudo); NULL otherwise */
   char *via;      /* the launchers looked through, "sudo -u mysql > sh -c", or NULL */
+  /* After a `cd DIR` earlier in the same shell string: DIR, absolute or
+   * relative to the request's cwd; NULL otherwise. */
+  char *cwd;
+  bool cwd_unknown; /* after a cd whose target is only known at run time */
 };
 
 struct hg_cmd_list

@@ -549,6 +549,58 @@ shell_string (const struct hg_simple_cmd *c, bool *dynamic)
   return c->dynamic[i] ? 0 : i;
 }
 
+static bool
+is_cd (const struct hg_simple_cmd *c)
+{
+  return c->argc > 0 && !c->dynamic[0]
+         && (strcmp (c->argv[0], "cd") == 0 || strcmp (c->argv[0], "pushd") == 0);
+}
+
+/* A `cd` moves the commands after it: `cd /srv && rm -rf mariadb` removes
+ * /srv/mariadb.  Subshells are not told apart; match.c also resolves
+ * against the request's own cwd, so the approximation only ever adds
+ * places a path may lie.  `cd` alone, `cd -` or a target known only at run
+ * time leave the directory unknown. */
+static int
+follow_cd (struct hg_cmd_list *sub, const struct hg_simple_cmd *parent)
+{
+  cleanup_free char *cur = parent->cwd ? strdup (parent->cwd) : NULL;
+  if (parent->cwd && !cur)
+    return -1;
+  bool unknown = parent->cwd_unknown;
+  for (size_t k = 0; k < sub->n; k++)
+    {
+      struct hg_simple_cmd *c = &sub->items[k];
+      if (cur && !(c->cwd = strdup (cur)))
+        return -1;
+      c->cwd_unknown = unknown;
+      if (!is_cd (c))
+        continue;
+      size_t i = 1;
+      while (i < c->argc && !c->dynamic[i] && c->argv[i][0] == '-' && c->argv[i][1] != '\0')
+        if (strcmp (c->argv[i++], "--") == 0)
+          break;
+      if (i >= c->argc || c->dynamic[i] || strcmp (c->argv[i], "-") == 0)
+        {
+          unknown = true;
+          continue;
+        }
+      const char *dir = c->argv[i];
+      char *next = NULL;
+      if (dir[0] == '/' || !cur)
+        next = strdup (dir);
+      else if (asprintf (&next, "%s/%s", cur, dir) < 0)
+        next = NULL;
+      if (!next)
+        return -1;
+      free (cur);
+      cur = next;
+      if (dir[0] == '/')
+        unknown = false;
+    }
+  return 0;
+}
+
 /* Moves the commands of a parsed string to the output, each looked into. */
 static int
 adopt_commands (struct look *lk, struct hg_cmd_list *sub, const char *as_user, const char *via,
@@ -599,6 +651,8 @@ look_into_shell (struct look *lk, size_t idx, unsigned depth)
     r = nomem (lk);
   if (r == 0 && sub.unknowable)
     r = unknowable (lk, sub.unknowable);
+  if (r == 0 && follow_cd (&sub, &lk->out->items[idx]) < 0)
+    r = nomem (lk);
   if (r == 0)
     r = adopt_commands (lk, &sub, as_user, via, depth + 1);
   hg_cmd_list_free (&sub);
@@ -669,6 +723,10 @@ look_into (struct look *lk, size_t idx, unsigned depth)
   if (r < 0)
     return r;
   struct hg_simple_cmd *item = &lk->out->items[lk->out->n - 1];
+  const struct hg_simple_cmd *parent = &lk->out->items[idx]; /* push_words may have moved it */
+  item->cwd_unknown = parent->cwd_unknown;
+  if (parent->cwd && !(item->cwd = strdup (parent->cwd)))
+    return nomem (lk);
   for (size_t i = 0; in.replace && *in.replace && i < item->argc; i++)
     if (strstr (item->argv[i], in.replace))
       item->dynamic[i] = true;

@@ -154,10 +154,22 @@ hg_cmd_facts_dynamic_word (const struct hg_cmd_facts *f)
   return NULL;
 }
 
+/* After a `cd` to somewhere known only at run time, a relative argument
+ * names an unknown place. */
+static bool
+has_relative_arg_in_unknown_cwd (const struct hg_cmd_facts *f)
+{
+  for (size_t i = 1; f->cmd->cwd_unknown && i < f->cmd->argc; i++)
+    if (f->cmd->argv[i][0] != '/' && f->cmd->argv[i][0] != '-')
+      return true;
+  return false;
+}
+
 static bool
 has_unknown_args (const struct hg_cmd_facts *f)
 {
-  return f->cmd->more_args || hg_cmd_facts_dynamic_word (f) != NULL;
+  return f->cmd->more_args || hg_cmd_facts_dynamic_word (f) != NULL
+         || has_relative_arg_in_unknown_cwd (f);
 }
 
 /* `key=VALUE` as dd's of=/dev/sda: a key of letters, digits and _. */
@@ -176,6 +188,31 @@ add_path_arg (struct hg_cmd_facts *f, const char *word, const char *arg)
   char **forms = hg_path_forms (arg, f->req->cwd);
   if (!forms)
     return -1;
+  if (f->cmd->cwd && arg[0] != '/')
+    {
+      /* A `cd` earlier in the shell string: the argument may lie there too. */
+      cleanup_free char *dir = NULL;
+      if (f->cmd->cwd[0] == '/')
+        dir = strdup (f->cmd->cwd);
+      else if (asprintf (&dir, "%s/%s", f->req->cwd ? f->req->cwd : "", f->cmd->cwd) < 0)
+        dir = NULL;
+      char **more = dir ? hg_path_forms (arg, dir) : NULL;
+      size_t n = 0, m = 0;
+      while (forms[n])
+        n++;
+      while (more && more[m])
+        m++;
+      char **all = more ? realloc (forms, (n + m + 1) * sizeof *forms) : NULL;
+      if (!all)
+        {
+          strv_free (forms);
+          strv_free (more);
+          return -1;
+        }
+      memcpy (all + n, more, (m + 1) * sizeof *more);
+      free (more);
+      forms = all;
+    }
   f->path_args[f->n_path_args++] = (struct hg_path_arg){ word, arg, forms };
   return 0;
 }

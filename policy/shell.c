@@ -1136,6 +1136,7 @@ hg_cmd_list_free (struct hg_cmd_list *l)
       free (c->dynamic);
       free (c->as_user);
       free (c->via);
+      free (c->cwd);
     }
   free (l->items);
   free (l->unknowable);
