@@ -67,6 +67,15 @@ hg_verdict_add_why (hg_verdict *v, const char *fmt, ...)
   va_end (ap);
   if (r < 0)
     return -1;
+  /* Commands of one shell string repeat the same line ("looked through:
+   * sh -c"); a recent twin says nothing new.  Only recent lines are
+   * compared, so a string of 10,000 commands stays linear. */
+  for (size_t i = v->n_why > 8 ? v->n_why - 8 : 0; i < v->n_why; i++)
+    if (strcmp (v->why[i], v->why[v->n_why]) == 0)
+      {
+        free (v->why[v->n_why]);
+        return 0;
+      }
   v->n_why++;
   return 0;
 }
