@@ -155,7 +155,7 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/hostguard/policy.d
 	install -m 0755 $(BUILD)/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
 	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
-	sed 's|/usr/share/hostguard|$(DATADIR)|g; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
+	sed 's|"rules/\*\.conf"|"$(DATADIR)/rules/*.conf"|; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
 		policy/example.conf > $(DESTDIR)$(DATADIR)/policy.conf.example
 	chmod 0644 $(DESTDIR)$(DATADIR)/policy.conf.example
 	install -m 0644 packaging/man/hostguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/
