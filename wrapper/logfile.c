@@ -135,7 +135,9 @@ open_checked (const struct hg_logfile *lf, const char *name, int flags, hg_error
 static int
 open_dir (struct hg_logfile *lf, hg_error **err)
 {
-  const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  /* O_PATH: in a 1733 directory others have no read permission, and an
+   * O_RDONLY open of it would fail for every user but root. */
+  const int flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   struct stat st;
   bool made = false;
   lf->dirfd = open (lf->dir, flags);
@@ -153,7 +155,10 @@ open_dir (struct hg_logfile *lf, hg_error **err)
         return hg_wfail (err, HG_ERR_IO, "log directory %s is a symbolic link: refused", lf->dir);
       return hg_wfail (err, HG_ERR_IO, "cannot open the log directory %s: %s", lf->dir, strerror (e));
     }
-  if (made && fchmod (lf->dirfd, 01733) < 0) /* umask may have narrowed it */
+  /* umask may have narrowed it; fchmod does not work on an O_PATH fd, and
+   * fchmodat does not follow a symlink swapped in since (the fstat below
+   * checks the result through the fd). */
+  if (made && fchmodat (AT_FDCWD, lf->dir, 01733, 0) < 0)
     return hg_wfail (err, HG_ERR_IO, "%s: %s", lf->dir, strerror (errno));
   if (fstat (lf->dirfd, &st) < 0)
     return hg_wfail (err, HG_ERR_IO, "%s: %s", lf->dir, strerror (errno));
@@ -385,12 +390,23 @@ append_locked (struct hg_logfile *lf, hg_line_builder build, void *data, char ha
                        lf->name, strerror (e), errname (e));
     }
   if (fsync (lf->fd) < 0)
-    return hg_wfail (err, HG_ERR_IO, "cannot write the audit record to %s/%s: fsync: %s (%s)", lf->dir,
-                     lf->name, strerror (errno), errname (errno));
+    {
+      int e = errno;
+      /* The caller refuses the command: a record that says it ran must not stay. */
+      (void) !ftruncate (lf->fd, st.st_size);
+      return hg_wfail (err, HG_ERR_IO, "cannot write the audit record to %s/%s: fsync: %s (%s)",
+                       lf->dir, lf->name, strerror (e), errname (e));
+    }
+  if (write_head (lf, ce.seq + 1, hash, err) < 0)
+    {
+      (void) !ftruncate (lf->fd, st.st_size);
+      lf->known_size = -1; /* read the tail again next time */
+      return -1;
+    }
   lf->known_size = st.st_size + (off_t) total;
   lf->known_seq = ce.seq + 1;
   memcpy (lf->known_hash, hash, HG_HASH_HEX);
-  return write_head (lf, ce.seq + 1, hash, err);
+  return 0;
 }
 
 int

@@ -390,3 +390,20 @@ EOF
   [ ! -e "$T/marks/hg-log" ]
   [ -z "$(ls -A "$T/log")" ]
 }
+
+@test "run: an ordinary user writes records into a root-owned sticky 1733 log_dir" {
+  command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+  # Outside the 0700 bats tmp dir, which another user cannot traverse.
+  D=$(mktemp -d /tmp/hostguard-1733.XXXXXX)
+  chmod 0755 "$D"
+  mkdir -m 01733 "$D/log"
+  printf 'hosts = {"db*"}\nlog_dir = "%s/log"\nrule log-true { command = {"true"} action = log }\n' "$D" >"$D/policy.conf"
+  chmod 0644 "$D/policy.conf"
+  run setsid -w "${UTS[@]}" db1 setpriv --reuid=65534 --regid=65534 --clear-groups "$HG" -f "$D/policy.conf" -- true
+  owner=$(stat -c %U "$D/log/nobody.jsonl" 2>/dev/null || echo missing)
+  lines=$(wc -l <"$D/log/nobody.jsonl" 2>/dev/null || echo 0)
+  rm -rf "$D"
+  [ "$status" -eq 0 ]
+  [ "$owner" = nobody ]
+  [ "$lines" -eq 2 ]
+}
