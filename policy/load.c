@@ -320,7 +320,20 @@ load (const char *path, const char *name, const char *text, size_t len, unsigned
 int
 hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err)
 {
-  return load (path, path, NULL, 0, flags, out, err);
+  int r = load (path, path, NULL, 0, flags, out, err);
+  /* run and shell: a policy that guards no host would let every command
+   * through untouched.  Such a file is a rule pack, an empty root-owned
+   * file, or a stale -f / $HOSTGUARD_POLICY: never what an operator meant
+   * (molly-guard's -f hole, DESIGN.md). */
+  if (r == 0 && (flags & HG_LOAD_TRUSTED_ONLY) && (*out)->settings.n_hosts == 0)
+    {
+      hg_policy_free (*out);
+      *out = NULL;
+      return hg_fail (err, HG_ERR_POLICY,
+                      "%s: names no hosts, so it would guard nothing: refused (is it the policy you meant?)",
+                      path);
+    }
+  return r;
 }
 
 int

@@ -473,9 +473,17 @@ static void
 test_trusted (void **state)
 {
   const char *dir = *state;
-  write_file (dir, "p.conf", "rule a { action = log }\n");
+  write_file (dir, "p.conf", "hosts = {\"db*\"}\nrule a { action = log }\n");
   char *path = path_in (dir, "p.conf");
   hg_policy_free (load_ok (path, HG_LOAD_TRUSTED_ONLY));
+
+  /* A trusted file that guards no host (a rule pack, an empty file named by
+   * a stale -f) is refused by run and shell, read by check and lint. */
+  write_file (dir, "nohosts.conf", "rule a { action = log }\n");
+  char *nohosts = path_in (dir, "nohosts.conf");
+  expect_error (nohosts, HG_LOAD_TRUSTED_ONLY, HG_ERR_POLICY, "nohosts.conf: names no hosts");
+  hg_policy_free (load_ok (nohosts, 0));
+  free (nohosts);
 
   assert_int_equal (chmod (path, 0666), 0);
   expect_error (path, HG_LOAD_TRUSTED_ONLY, HG_ERR_UNTRUSTED, "p.conf: writable by group or others (mode 0666)");
@@ -495,7 +503,7 @@ test_trusted (void **state)
   hg_policy_free (load_ok (link, 0));
 
   /* an untrusted include spoils the whole policy */
-  write_file (dir, "main.conf", "include = {\"inc/*.conf\"}\n");
+  write_file (dir, "main.conf", "hosts = {\"db*\"}\ninclude = {\"inc/*.conf\"}\n");
   write_file (dir, "inc/x.conf", "rule x { action = deny }\n");
   char *main_conf = path_in (dir, "main.conf");
   char *inc = path_in (dir, "inc/x.conf");
