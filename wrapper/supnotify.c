@@ -18,6 +18,7 @@
 #include "error.h"
 #include "execcheck.h"
 #include "prompt.h"
+#include "redact.h"
 #include "supint.h"
 #include "target.h"
 #include "util.h"
@@ -157,11 +158,21 @@ ask (struct sup *s, const struct hg_cmd *c)
       bool have = tcgetattr (fd, &saved) == 0;
       pid_t fg = tcgetpgrp (fd);
       tcsetpgrp (fd, getpgrp ());
+      /* Secrets never reach the terminal either (scrollback, recordings):
+       * without a redactor, only the program's name is shown. */
+      cleanup_error hg_error *rerr = NULL;
+      struct hg_redactor *red = NULL;
+      char **shown = NULL;
+      if (hg_redactor_new (s->settings->redact, s->settings->n_redact, &red, &rerr) == 0)
+        shown = hg_redact_argv (red, (const char *const *) c->argv, c->argc);
+      hg_redactor_free (red);
       struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
-                             .reason = c->reason, .argv = (const char *const *) c->argv,
-                             .argc = c->argc };
+                             .reason = c->reason,
+                             .argv = (const char *const *) (shown ? shown : c->argv),
+                             .argc = shown ? c->argc : 1 };
       int e = 0;
       a = hg_prompt_confirm (&p, &e);
+      strv_free (shown);
       if (have)
         tcsetattr (fd, TCSANOW, &saved);
       if (fg > 0)
@@ -186,6 +197,13 @@ continue_verified (struct sup *s, const struct seccomp_notif *req, const struct 
                t->argv[0] ? t->argv[0] : t->exe, t->pid, t->tracer);
       record (s, c, HG_DEC_DENIED, "already traced: cannot be verified");
       { answer (s, req, EPERM, false); return; }
+    }
+  /* The prompt may have waited minutes: if the task died meanwhile its pid
+   * may be another process's now, which must not be seized. */
+  if (seccomp_notify_id_valid (s->listener, req->id) != 0)
+    {
+      record (s, c, HG_DEC_ERROR, "the process died while waiting");
+      return;
     }
   if (hg_expect_build (t, &e, &err) < 0 || hg_execcheck_seize (t->pid, s->killable_recv, &err) < 0)
     {

@@ -120,6 +120,15 @@ ns_user() {
   grep -q '"decision":"declined"' "$T/log/root.jsonl"
 }
 
+@test "the supervised prompt blanks secrets in the command it shows" {
+  run ns timeout 30 "$H/ptyrun" -t 20 -e 'Type the hostname' -s 'nope\n' -- \
+    "$HG" shell -c "$T/bin/confirmme --password=hunter2 -pS3cret; echo rc=\$?"
+  [[ $output == *"Type the hostname"* ]]
+  [[ $output == *"--password=***"* ]]
+  [[ $output != *hunter2* ]]
+  [[ $output == *rc=126* ]]
+}
+
 @test "no terminal and noninteractive = deny: a confirm rule refuses" {
   run ns timeout 20 "$HG" shell -c "$T/bin/goodprog; echo rc=\$?"
   [[ $output == *rc=126* ]]
