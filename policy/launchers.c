@@ -597,6 +597,14 @@ follow_cd (struct hg_cmd_list *sub, const struct hg_simple_cmd *parent)
       cur = next;
       if (dir[0] == '/')
         unknown = false;
+      if (strlen (cur) > PATH_MAX)
+        {
+          /* `cd a; cd a; ...` thousands of times: every later command would
+           * copy an ever longer string.  Past PATH_MAX it is unknown. */
+          free (cur);
+          cur = NULL;
+          unknown = true;
+        }
     }
   return 0;
 }
