@@ -2,7 +2,6 @@
 /* hostguard check: what the policy would decide, and why.  Runs nothing.
  * hostguard policy lint: validate a policy file. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,8 @@
 
 #include "commands.h"
 #include "host.h"
+#include "logview.h"
+#include "record.h"
 #include "util.h"
 #include "which.h"
 
@@ -81,98 +82,41 @@ usage:
   return -1;
 }
 
-/* Bytes that are not UTF-8 become U+FFFD: check's output is for reading,
- * and JSON must stay valid whatever was typed. */
-static char *
-display_utf8 (const char *s)
+/* One `,"key":value` of the check --json object; value already JSON. */
+static void
+put_field (const char *key, const char *value, bool first)
 {
-  size_t n = strlen (s);
-  char *out = malloc (n * 3 + 1);
-  if (!out)
-    return NULL;
-  size_t o = 0;
-  const unsigned char *p = (const unsigned char *) s;
-  while (*p)
-    {
-      size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-      bool ok = len > 0;
-      for (size_t i = 1; ok && i < len; i++)
-        ok = (p[i] & 0xc0) == 0x80;
-      if (ok && len == 2 && *p < 0xc2)
-        ok = false; /* overlong */
-      if (ok && len == 3 && ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] >= 0xa0)))
-        ok = false; /* overlong, surrogate */
-      if (ok && len == 4 && ((*p == 0xf0 && p[1] < 0x90) || *p > 0xf4 || (*p == 0xf4 && p[1] >= 0x90)))
-        ok = false;
-      if (!ok)
-        {
-          memcpy (out + o, "\xef\xbf\xbd", 3);
-          o += 3;
-          p++;
-          continue;
-        }
-      memcpy (out + o, p, len);
-      o += len;
-      p += len;
-    }
-  out[o] = '\0';
-  return out;
+  printf ("%s\"%s\":%s", first ? "{" : ",", key, value);
 }
 
-static json_object *
-json_str_or_null (const char *s)
-{
-  if (!s)
-    return NULL;
-  cleanup_free char *u = display_utf8 (s);
-  return u ? json_object_new_string (u) : NULL;
-}
-
+/* Exactly the contract's object, written by the record's JSON writer. */
 static int
 print_json (const hg_verdict *v, const char *host, char **cmd, size_t n)
 {
-  json_object *o = json_object_new_object ();
-  json_object *args = json_object_new_array ();
-  if (!o || !args)
+  cleanup_free char *decision = hg_json_string (hg_action_name (hg_verdict_action (v)));
+  cleanup_free char *rule = hg_json_string (hg_verdict_rule (v));
+  cleanup_free char *message = hg_json_string (hg_verdict_message (v));
+  cleanup_free char *host_json = hg_json_string (host);
+  if (!decision || !rule || !message || !host_json)
     return -1;
+  put_field ("decision", decision, true);
+  put_field ("rule", rule, false);
+  put_field ("message", message, false);
+  put_field ("host", host_json, false);
+  put_field ("guarded_host", hg_verdict_guarded (v) ? "true" : "false", false);
+  fputs (",\"argv\":[", stdout);
   for (size_t i = 0; i < n; i++)
-    json_object_array_add (args, json_str_or_null (cmd[i]));
-  json_object_object_add (o, "decision", json_object_new_string (hg_action_name (hg_verdict_action (v))));
-  json_object_object_add (o, "rule", json_str_or_null (hg_verdict_rule (v)));
-  json_object_object_add (o, "message", json_str_or_null (hg_verdict_message (v)));
-  json_object_object_add (o, "host", json_str_or_null (host));
-  json_object_object_add (o, "guarded_host", json_object_new_boolean (hg_verdict_guarded (v)));
-  json_object_object_add (o, "argv", args);
-  json_object_object_add (o, "approvals", json_object_new_int ((int) hg_verdict_approvals (v)));
-  puts (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put (o);
+    {
+      cleanup_free char *arg = hg_json_string (cmd[i]);
+      if (!arg)
+        return -1;
+      printf ("%s%s", i ? "," : "", arg);
+    }
+  printf ("],\"approvals\":%u}\n", hg_verdict_approvals (v));
   return 0;
 }
 
-/* A word as a shell would need it typed, for display only. */
-static void
-print_word (FILE *out, const char *w)
-{
-  bool plain = *w != '\0';
-  for (const char *p = w; *p && plain; p++)
-    plain = strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *p);
-  if (plain)
-    {
-      fputs (w, out);
-      return;
-    }
-  fputc ('\'', out);
-  for (const unsigned char *p = (const unsigned char *) w; *p; p++)
-    if (*p == '\'')
-      fputs ("'\\''", out);
-    else if (*p < 0x20 || *p == 0x7f)
-      fprintf (out, "'$'\\x%02x''", *p);
-    else
-      fputc (*p, out);
-  fputc ('\'', out);
-}
-
-static void
+static int
 print_text (const hg_verdict *v, const char *host, char **cmd, size_t n)
 {
   enum hg_action a = hg_verdict_action (v);
@@ -183,15 +127,11 @@ print_text (const hg_verdict *v, const char *host, char **cmd, size_t n)
   if (hg_verdict_message (v))
     printf ("message:  %s\n", hg_verdict_message (v));
   printf ("host:     %s (%s)\n", host, hg_verdict_guarded (v) ? "guarded" : "not guarded");
-  fputs ("command: ", stdout);
-  for (size_t i = 0; i < n; i++)
-    {
-      fputc (' ', stdout);
-      print_word (stdout, cmd[i]);
-    }
-  fputs ("\nwhy:\n", stdout);
+  cleanup_free char *shown = hg_quote_argv (cmd, n);
+  printf ("command:  %s\nwhy:\n", shown ? shown : "?");
   for (size_t i = 0; i < hg_verdict_why_count (v); i++)
     printf ("  - %s\n", hg_verdict_why (v, i));
+  return shown ? 0 : -1;
 }
 
 static char *
@@ -262,11 +202,13 @@ hg_main_check (int argc, char **argv)
   if (r < 0)
     return hg_report_error (err);
   const char *host = host_fqdn && o.host ? o.host : host_short;
-  if (o.json)
-    print_json (v, host, cmd, n);
-  else
-    print_text (v, host, cmd, n);
+  int printed = o.json ? print_json (v, host, cmd, n) : print_text (v, host, cmd, n);
   hg_verdict_free (v);
+  if (printed < 0)
+    {
+      hg_warn ("check: out of memory");
+      return 1;
+    }
   return 0;
 }
 

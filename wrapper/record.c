@@ -339,6 +339,19 @@ hg_record_build (const struct hg_cmd *cmd, const char *event, const char *const 
   return b.p;
 }
 
+char *
+hg_json_string (const char *s)
+{
+  struct jbuf b = { 0 };
+  jb_str (&b, s, STR_REPLACE);
+  if (b.oom)
+    {
+      free (b.p);
+      return NULL;
+    }
+  return b.p;
+}
+
 /* ---- reading back ---- */
 
 /* Turns a string of code points U+0000-U+00FF back into its bytes; false

@@ -14,6 +14,12 @@ struct json_object;
 char *hg_record_build (const struct hg_cmd *cmd, const char *event, const char *const *redacted_argv,
                        size_t argc, unsigned long long seq, const char *prev);
 
+/* `s` as a JSON string literal, quotes included, written as the record
+ * writes its text fields (invalid UTF-8 as U+FFFD); "null" for NULL.
+ * malloc'd; NULL on ENOMEM.  For other JSON output (check --json), so that
+ * hostguard escapes JSON in one place. */
+char *hg_json_string (const char *s);
+
 /* The exact argv bytes of a parsed record, honouring `argv_bytes`.
  * NULL-terminated (free with strv_free); NULL when the record has no valid
  * argv. */
