@@ -227,7 +227,6 @@ hg_main_log (int argc, char **argv)
   if (hg_recset_load (&set, paths, n, &o.f) < 0)
     {
       hg_warn ("out of memory");
-      hg_recset_clear (&set);
       hg_policy_free (policy);
       return 1;
     }

@@ -78,7 +78,8 @@ struct hg_filter;
 
 /* Reads every record of `paths` (files, directories, "-" for standard
  * input) that passes `f` (NULL: all) into `set`, sorted by time.  Problems
- * with single files are warned about and counted in set->errors. */
+ * with single files are warned about and counted in set->errors.  Returns
+ * -1 only when memory runs out, with the set emptied. */
 int hg_recset_load (struct hg_recset *set, char *const *paths, size_t n,
                     const struct hg_filter *f);
 void hg_recset_clear (struct hg_recset *set);

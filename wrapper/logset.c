@@ -238,7 +238,11 @@ hg_recset_load (struct hg_recset *set, char *const *paths, size_t n, const struc
 {
   for (size_t i = 0; i < n; i++)
     if (load_path (set, paths[i], f) < 0)
-      return -1;
+      {
+        /* Out of memory: nothing half-loaded is left for the caller. */
+        hg_recset_clear (set);
+        return -1;
+      }
   if (set->n)
     qsort (set->v, set->n, sizeof *set->v, rec_cmp);
   return 0;

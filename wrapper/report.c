@@ -263,9 +263,13 @@ hg_main_report (int argc, char **argv)
   if ((ret = hg_review_inputs (&o, &paths, &n, &policy)) != 0)
     return ret;
   struct hg_recset set = { 0 };
-  if (hg_recset_load (&set, paths, n, &o.f) < 0)
-    abort ();
+  int loaded = hg_recset_load (&set, paths, n, &o.f);
   hg_policy_free (policy);
+  if (loaded < 0)
+    {
+      hg_warn ("out of memory");
+      return 1;
+    }
   struct out out = { stdout, false };
   cleanup_fclose FILE *html = NULL;
   if (o.html)
