@@ -117,21 +117,32 @@ same_anchor (const char *pattern, const char *path)
   return (pattern[0] == '/') == (path[0] == '/');
 }
 
+/* Splits both into components: 1 when split, 0 when they cannot match
+ * (one is missing, or only one is absolute), -1 on ENOMEM. */
+static int
+split_pair (const char *pattern, const char *path, struct components *pat, struct components *p)
+{
+  if (!pattern || !path || !same_anchor (pattern, path))
+    return 0;
+  if (components_split (pattern, pat) < 0)
+    return -1;
+  if (components_split (path, p) < 0)
+    {
+      components_free (pat);
+      return -1;
+    }
+  return 1;
+}
+
 /* On ENOMEM the path functions answer true: a guard that cannot tell errs
  * on the strict side. */
 bool
 hg_glob_path (const char *pattern, const char *path)
 {
-  if (!pattern || !path || !same_anchor (pattern, path))
-    return false;
   struct components pat, p;
-  if (components_split (pattern, &pat) < 0)
-    return true;
-  if (components_split (path, &p) < 0)
-    {
-      components_free (&pat);
-      return true;
-    }
+  int split = split_pair (pattern, path, &pat, &p);
+  if (split <= 0)
+    return split < 0;
   bool r = components_match (&pat, &p);
   components_free (&pat);
   components_free (&p);
@@ -145,16 +156,10 @@ hg_glob_path (const char *pattern, const char *path)
 bool
 hg_glob_path_related (const char *pattern, const char *path)
 {
-  if (!pattern || !path || !same_anchor (pattern, path))
-    return false;
   struct components pat, p;
-  if (components_split (pattern, &pat) < 0)
-    return true;
-  if (components_split (path, &p) < 0)
-    {
-      components_free (&pat);
-      return true;
-    }
+  int split = split_pair (pattern, path, &pat, &p);
+  if (split <= 0)
+    return split < 0;
   bool r = true;
   for (size_t i = 0; i < pat.n && i < p.n; i++)
     {
