@@ -10,6 +10,8 @@
 
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
+# systemd-tmpfiles reads /usr/lib and /etc, not /usr/local: a packaged build sets /usr/lib/tmpfiles.d
+TMPFILESDIR ?= $(SYSCONFDIR)/tmpfiles.d
 DESTDIR ?=
 BUILD ?= build
 CC ?= cc
@@ -17,6 +19,8 @@ CLANG ?= clang
 FUZZ_SECONDS ?= 60
 SANITIZE ?=
 
+# Policy snapshots (policy/snapshot.c): written by root, read by every start.
+CACHEDIR ?= /var/cache/hostguard
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 DATADIR := $(PREFIX)/share/hostguard
 
@@ -38,7 +42,8 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-
 	-Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -g -fPIE -fstack-protector-strong -fno-strict-aliasing \
 	$(WARN) -Ipolicy -Iwrapper $(PKG_CFLAGS) \
-	-DHG_VERSION='"$(VERSION)"' -DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"'
+	-DHG_VERSION='"$(VERSION)"' -DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' \
+	-DHG_CACHE_DIR='"$(CACHEDIR)"'
 BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 
 ifeq ($(SANITIZE),1)
@@ -99,6 +104,15 @@ helpers: $(HELPER_BIN)
 
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+# make bench runs a twin of the program whose snapshot cache is in the build
+# tree (tests/bench/run makes it root-owned), not in $(CACHEDIR).
+BENCH_CACHE := $(abspath $(BUILD))/bench/cache
+$(BUILD)/bench/cachedir.o: wrapper/cachedir.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -UHG_CACHE_DIR -DHG_CACHE_DIR='"$(BENCH_CACHE)"' -c -o $@ $<
+$(BUILD)/bench/hostguard: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(WRAPPER_OBJ)) \
+		$(BUILD)/bench/cachedir.o $(BUILD)/libpolicy.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
@@ -106,7 +120,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(H
 # Fuzz targets are built from source with clang and libFuzzer, ASan and UBSan.
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Ipolicy -Iwrapper $(PKG_CFLAGS) -DHG_VERSION='"$(VERSION)"' \
-	-DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' -DHG_FUZZING
+	-DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' -DHG_CACHE_DIR='"$(CACHEDIR)"' \
+	-DHG_FUZZING
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(POLICY_SRC) $(WRAPPER_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(POLICY_SRC) $(WRAPPER_SRC) $(PKG_LIBS)
@@ -143,8 +158,9 @@ fuzz: $(FUZZ_BIN)
 		$$f -merge=1 tests/fuzz/corpus/$$n $(BUILD)/fuzz-new/$$n >/dev/null 2>&1; \
 	done
 
-bench: all helpers $(BENCH_BIN)
-	@HOSTGUARD=$(abspath $(BUILD)/hostguard) HG_HELPERS=$(abspath $(BUILD)/helpers) \
+bench: all helpers $(BENCH_BIN) $(BUILD)/bench/hostguard
+	@HOSTGUARD=$(abspath $(BUILD)/bench/hostguard) HG_BENCH_CACHE=$(BENCH_CACHE) \
+		HG_CACHEDIR=$(CACHEDIR) HG_HELPERS=$(abspath $(BUILD)/helpers) \
 		HG_SRC=$(CURDIR) tests/bench/run $(BUILD)
 
 # ---- install ----
@@ -153,6 +169,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/hostguard/policy.d
+	install -d -m 0755 $(DESTDIR)$(CACHEDIR)
 	install -m 0755 $(BUILD)/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
 	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
 	sed 's|"rules/\*\.conf"|"$(DATADIR)/rules/*.conf"|; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
@@ -160,11 +177,13 @@ install: all
 	chmod 0644 $(DESTDIR)$(DATADIR)/policy.conf.example
 	install -m 0644 packaging/man/hostguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 packaging/man/hostguard.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(TMPFILESDIR)
+	install -m 0644 packaging/tmpfiles.d/hostguard.conf $(DESTDIR)$(TMPFILESDIR)/hostguard.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hostguard $(DESTDIR)$(PREFIX)/share/man/man1/hostguard.1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5
-	rm -rf $(DESTDIR)$(DATADIR)
+		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5 $(DESTDIR)$(TMPFILESDIR)/hostguard.conf
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(CACHEDIR)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
@@ -174,7 +193,7 @@ clean:
 DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
-	python3 hyperfine
+	python3 hyperfine jq
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \

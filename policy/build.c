@@ -1,6 +1,6 @@
 /* Copies what libconfuse parsed into a struct hg_policy that owns all of
- * it (every string duplicated, every args pattern compiled), so that the
- * cfg_t can be freed at once. */
+ * it (every string duplicated, each args pattern handed over as the
+ * validation compiled it), so that the cfg_t can be freed at once. */
 #define _GNU_SOURCE
 #include <string.h>
 
@@ -78,13 +78,11 @@ compile_args (struct hg_rule *r, int count, const struct hg_parsed *in)
     return HG_ERR_NOMEM;
   for (int i = 0; i < count; i++)
     {
-      if (take_compiled (in, r->args_src[i], &r->args[i]))
-        {
-          r->n_args++;
-          continue;
-        }
-      if (regcomp (&r->args[i], r->args_src[i], REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
-        return HG_ERR_NOMEM; /* validated while parsing: only memory can fail */
+      regex_t re;
+      if (take_compiled (in, r->args_src[i], &re))
+        hg_lazy_re_init_compiled (&r->args[i], r->args_src[i], re);
+      else
+        hg_lazy_re_init (&r->args[i], r->args_src[i]);
       r->n_args++;
     }
   return 0;
@@ -109,10 +107,13 @@ copy_rule (struct hg_rule *r, cfg_t *sec, const struct hg_parsed *in, int line)
   return 0;
 }
 
+/* Among the rules of the files read before this one: schema.c already
+ * refused a name repeated within one file, and searching this file's own
+ * rules too would make a file of 10,000 rules quadratic. */
 static const struct hg_rule *
-find_rule (const struct hg_policy *p, const char *name)
+find_rule (const struct hg_policy *p, size_t n_before, const char *name)
 {
-  for (size_t i = 0; i < p->n_rules; i++)
+  for (size_t i = 0; i < n_before; i++)
     if (strcmp (p->rules[i].name, name) == 0)
       return &p->rules[i];
   return NULL;
@@ -123,13 +124,14 @@ add_rules (struct hg_policy *p, size_t *cap, cfg_t *cfg, const struct hg_parsed 
            hg_error **err)
 {
   unsigned n = cfg_size (cfg, "rule");
+  size_t n_before = p->n_rules;
   if (!hg_grow (&p->rules, cap, p->n_rules + n, sizeof *p->rules))
     return hg_fail (err, HG_ERR_NOMEM, "out of memory");
   for (unsigned i = 0; i < n; i++)
     {
       cfg_t *sec = cfg_getnsec (cfg, "rule", i);
       int line = i < in->n_rule_lines ? in->rule_lines[i] : 1;
-      const struct hg_rule *other = find_rule (p, cfg_title (sec));
+      const struct hg_rule *other = find_rule (p, n_before, cfg_title (sec));
       if (other)
         return hg_fail (err, HG_ERR_POLICY, "%s:%d: duplicate rule name '%s': already defined at %s:%d",
                         in->file, line, cfg_title (sec), other->file, other->line);
@@ -187,6 +189,16 @@ hg_includes_clear (struct hg_includes *inc)
 }
 
 void
+hg_rule_clear_regexes (struct hg_rule *r)
+{
+  for (size_t i = 0; i < r->n_args; i++)
+    hg_lazy_re_clear (&r->args[i]);
+  free (r->args);
+  r->args = NULL;
+  r->n_args = 0;
+}
+
+void
 hg_rule_clear (struct hg_rule *r)
 {
   free (r->name);
@@ -194,7 +206,7 @@ hg_rule_clear (struct hg_rule *r)
   strv_free (r->commands);
   strv_free (r->args_src);
   for (size_t i = 0; i < r->n_args; i++)
-    regfree (&r->args[i]);
+    hg_lazy_re_clear (&r->args[i]);
   free (r->args);
   strv_free (r->paths);
   strv_free (r->users);

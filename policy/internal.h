@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "cleanup.h"
+#include "lazyre.h"
 #include "policy.h"
 
 struct hg_error
@@ -40,7 +41,7 @@ struct hg_rule
   char **commands; /* globs; NULL-terminated; empty: any program */
   size_t n_commands;
   char **args_src; /* ERE as written, NULL-terminated */
-  regex_t *args;   /* compiled REG_EXTENDED | REG_ICASE | REG_NOSUB */
+  struct hg_lazy_re *args; /* HG_ARGS_REGFLAGS, compiled at load or on first use */
   size_t n_args;
   char **paths; /* path globs, NULL-terminated */
   size_t n_paths;
@@ -62,6 +63,9 @@ struct hg_policy
   struct hg_rule *rules;
   size_t n_rules;
   struct hg_rule_index *index;
+  /* From a snapshot: every string and string vector above lives in this
+   * one block (a few mallocs instead of thousands); NULL when parsed. */
+  char *arena;
 };
 
 /* decide.c: built once at the end of loading, freed with the policy. */

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "load_internal.h"
+#include "snapshot.h"
 
 struct link
 {
@@ -39,6 +40,7 @@ struct loader
   /* The file being read and the files that included it, outermost first. */
   struct link chain[HG_MAX_INCLUDE_DEPTH + 1];
   size_t depth;
+  struct hg_sources *sources; /* what a snapshot would depend on, or NULL */
 };
 
 static int load_text (struct loader *ld, const char *name, const char *text, size_t len,
@@ -58,8 +60,8 @@ check_owner_mode (const char *what, const char *path, const struct stat *st, hg_
   return 0;
 }
 
-static int
-check_trusted (const char *path, const struct stat *st, hg_error **err)
+int
+hg_check_trusted (const char *path, const struct stat *st, hg_error **err)
 {
   if (!S_ISREG (st->st_mode))
     return hg_fail (err, HG_ERR_UNTRUSTED, "%s: not a regular file", path);
@@ -141,7 +143,7 @@ read_policy (const char *path, unsigned flags, char **text, size_t *len, struct 
     return hg_fail (err, HG_ERR_IO, "%s: %s", path, strerror (errno));
   if (flags & HG_LOAD_TRUSTED_ONLY)
     {
-      int r = check_trusted (path, st, err);
+      int r = hg_check_trusted (path, st, err);
       if (r < 0)
         return r;
     }
@@ -182,6 +184,8 @@ include_file (struct loader *ld, const char *path, const char *from, int line, h
   int r = read_policy (path, ld->flags, &text, &len, &st, err);
   if (r < 0)
     return r;
+  if (ld->sources && hg_sources_add (ld->sources, path, false, &st) < 0)
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
 
   bool loop = false;
   for (size_t i = 0; i < ld->depth; i++)
@@ -228,6 +232,32 @@ resolve_pattern (const char *from, const char *pattern)
   return steal_pointer (&out);
 }
 
+/* Stats the directory a glob lists before it is listed: a file added
+ * after the stat changes the directory's mtime, so the snapshot is then
+ * seen to be stale rather than missing the file. */
+static int
+watch_glob_dir (struct hg_sources *src, const char *full)
+{
+  const char *slash = strrchr (full, '/');
+  size_t n = slash ? (size_t) (slash - full) : 0;
+  if (strcspn (full, "*?[\\") < n)
+    {
+      src->unwatchable = true;
+      return 0;
+    }
+  cleanup_free char *dir = !slash ? strdup (".") : n ? strndup (full, n) : strdup ("/");
+  if (!dir)
+    return -1;
+  struct stat st;
+  if (stat (dir, &st) < 0)
+    {
+      if (errno != ENOENT)
+        src->unwatchable = true;
+      return hg_sources_add (src, dir, true, NULL);
+    }
+  return hg_sources_add (src, dir, true, &st);
+}
+
 static int
 include_pattern (struct loader *ld, const char *from, const char *pattern, int line, hg_error **err)
 {
@@ -235,6 +265,8 @@ include_pattern (struct loader *ld, const char *from, const char *pattern, int l
   if (!full)
     return hg_fail (err, HG_ERR_NOMEM, "out of memory");
   bool literal = strpbrk (pattern, "*?[") == NULL;
+  if (ld->sources && !literal && watch_glob_dir (ld->sources, full) < 0)
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
   glob_t g;
   int rc = glob (full, GLOB_MARK, NULL, &g);
   if (rc != 0)
@@ -284,7 +316,7 @@ load_text (struct loader *ld, const char *name, const char *text, size_t len,
 
 static int
 load (const char *path, const char *name, const char *text, size_t len, unsigned flags,
-      hg_policy **out, hg_error **err)
+      struct hg_sources *sources, hg_policy **out, hg_error **err)
 {
   if (!out || (!path && !text) || !name)
     return hg_fail (err, HG_ERR_INVALID, "hg_policy_load: missing argument");
@@ -292,7 +324,7 @@ load (const char *path, const char *name, const char *text, size_t len, unsigned
   struct hg_policy *p = calloc (1, sizeof *p);
   if (!p)
     return hg_fail (err, HG_ERR_NOMEM, "out of memory");
-  struct loader ld = { .p = p, .flags = flags, .n_files = 1 };
+  struct loader ld = { .p = p, .flags = flags, .n_files = 1, .sources = sources };
   cleanup_free char *file_text = NULL;
   struct stat st;
   int r = 0;
@@ -300,6 +332,8 @@ load (const char *path, const char *name, const char *text, size_t len, unsigned
     {
       r = read_policy (path, flags, &file_text, &len, &st, err);
       text = file_text;
+      if (r == 0 && sources && hg_sources_add (sources, path, false, &st) < 0)
+        r = hg_fail (err, HG_ERR_NOMEM, "out of memory");
     }
   if (r == 0)
     r = load_text (&ld, name, text, len, path ? &st : NULL, err);
@@ -317,10 +351,28 @@ load (const char *path, const char *name, const char *text, size_t len, unsigned
   return 0;
 }
 
-int
-hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err)
+/* From a snapshot when one is current (snapshot.c), else from the files,
+ * leaving a snapshot behind when root. */
+static int
+load_file (const char *path, unsigned flags, const char *cache_dir, hg_policy **out,
+           hg_error **err)
 {
-  int r = load (path, path, NULL, 0, flags, out, err);
+  bool cache = cache_dir && path && out && !(flags & HG_LOAD_NO_INCLUDES);
+  if (cache && hg_snapshot_read (cache_dir, path, flags, out) == 0)
+    return 0;
+  struct hg_sources sources = { 0 };
+  int r = load (path, path, NULL, 0, flags, cache ? &sources : NULL, out, err);
+  if (r == 0 && cache)
+    hg_snapshot_write (cache_dir, path, *out, &sources);
+  hg_sources_clear (&sources);
+  return r;
+}
+
+int
+hg_policy_load_file_cached (const char *path, unsigned flags, const char *cache_dir,
+                            hg_policy **out, hg_error **err)
+{
+  int r = load_file (path, flags, cache_dir, out, err);
   /* run and shell: a policy that guards no host would let every command
    * through untouched.  Such a file is a rule pack, an empty root-owned
    * file, or a stale -f / $HOSTGUARD_POLICY: never what an operator meant
@@ -337,12 +389,18 @@ hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error
 }
 
 int
+hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err)
+{
+  return hg_policy_load_file_cached (path, flags, NULL, out, err);
+}
+
+int
 hg_policy_load_buffer (const char *name, const char *text, size_t len, unsigned flags,
                        hg_policy **out, hg_error **err)
 {
   if (!text)
     return hg_fail (err, HG_ERR_INVALID, "hg_policy_load_buffer: no text");
-  return load (NULL, name, text, len, flags, out, err);
+  return load (NULL, name, text, len, flags, NULL, out, err);
 }
 
 void
@@ -352,8 +410,19 @@ hg_policy_free (hg_policy *p)
     return;
   hg_index_free (p->index);
   for (size_t i = 0; i < p->n_rules; i++)
-    hg_rule_clear (&p->rules[i]);
+    {
+      if (p->arena)
+        hg_rule_clear_regexes (&p->rules[i]);
+      else
+        hg_rule_clear (&p->rules[i]);
+    }
   free (p->rules);
+  if (p->arena)
+    {
+      free (p->arena);
+      free (p);
+      return;
+    }
   strv_free (p->hosts);
   strv_free (p->redact);
   free (p->approvers);

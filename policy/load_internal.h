@@ -112,5 +112,7 @@ int hg_build (struct hg_policy *p, size_t *rules_cap, cfg_t *cfg, const struct h
 void hg_schema_finish (struct hg_policy *p);
 
 void hg_rule_clear (struct hg_rule *r);
+/* Only the compiled regexes, for a policy whose strings are in an arena. */
+void hg_rule_clear_regexes (struct hg_rule *r);
 
 #endif

@@ -311,18 +311,24 @@ match_users (const struct hg_rule *r, const struct hg_cmd_facts *f, struct hg_ma
   return false;
 }
 
-static bool
+/* 1 matched, 0 not, -1 a pattern could not be compiled. */
+static int
 match_args (const struct hg_rule *r, const struct hg_cmd_facts *f, struct hg_match *m)
 {
   if (r->n_args == 0)
-    return true;
+    return 1;
   for (size_t i = 0; i < r->n_args; i++)
-    if (regexec (&r->args[i], f->joined, 0, NULL, 0) == 0)
-      {
-        m->args_src = r->args_src[i];
-        return true;
-      }
-  return false;
+    {
+      int hit = hg_lazy_re_match (&r->args[i], f->joined);
+      if (hit < 0)
+        return -1;
+      if (hit)
+        {
+          m->args_src = r->args_src[i];
+          return 1;
+        }
+    }
+  return 0;
 }
 
 static bool
@@ -350,7 +356,10 @@ hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_
   memset (m, 0, sizeof *m);
   if (!match_command (r, f, m) || !match_users (r, f, cache, m))
     return HG_MATCH_NO;
-  bool ok = match_args (r, f, m);
+  int args = match_args (r, f, m);
+  if (args < 0)
+    return HG_MATCH_ERROR;
+  bool ok = args == 1;
   if (ok && r->n_paths > 0)
     {
       if (!f->path_args_ready && path_args_prepare (f) < 0)

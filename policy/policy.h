@@ -66,11 +66,34 @@ enum hg_load_flags
 };
 
 int hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err);
+/* The same, through a cache of pre-validated snapshots in cache_dir (NULL:
+ * none), so that a start whose policy files have not changed parses
+ * nothing.  A snapshot is used only when root owns it and its directory,
+ * and every file it came from is unchanged and passes the checks `flags`
+ * ask for; root writes one after a load from the files.  The result, and
+ * every error, is the same as hg_policy_load_file's.  `policy lint` should
+ * not use it: it is the validator. */
+int hg_policy_load_file_cached (const char *path, unsigned flags, const char *cache_dir,
+                                hg_policy **out, hg_error **err);
 /* `name` is used as FILE in error messages; includes are resolved as from a
  * file of that name. */
 int hg_policy_load_buffer (const char *name, const char *text, size_t len, unsigned flags,
                            hg_policy **out, hg_error **err);
 void hg_policy_free (hg_policy *p);
+
+/* The built-in fallback policy, for a session whose own policy cannot be
+ * loaded (a broken policy never locks anyone out): every host guarded,
+ * `shell` as the session's shell, and the rule packs (the *.conf files of
+ * rules_dir, the shipped ones; loaded as trusted files) when there are any.
+ * The supervisor then asks about what a rule lets through.  Returns 0 with
+ * the packs, HG_FALLBACK_BARE with a policy without rules when there are no
+ * usable packs (*err then says why, if there were packs that failed to
+ * load: free it), or a negative hg_status when not even that loads. */
+enum
+{
+  HG_FALLBACK_BARE = 1,
+};
+int hg_policy_fallback (const char *rules_dir, const char *shell, hg_policy **out, hg_error **err);
 
 /* The top-level settings.  Pointers stay valid as long as the policy. */
 struct hg_settings

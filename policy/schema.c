@@ -289,7 +289,7 @@ validate_rule_key (cfg_t *cfg, cfg_opt_t *opt)
   if (strcmp (k, "users") == 0)
     return check_principal (cfg, opt);
   if (strcmp (k, "args") == 0)
-    return check_regex (cfg, opt, REG_EXTENDED | REG_ICASE | REG_NOSUB, true);
+    return check_regex (cfg, opt, HG_ARGS_REGFLAGS, true);
   if (strcmp (k, "approvals") == 0)
     return check_range (cfg, opt, 1, MAX_APPROVALS);
   if (strcmp (k, "paths") == 0)
@@ -349,12 +349,13 @@ validate_rule (cfg_t *cfg, cfg_opt_t *opt)
 {
   unsigned n = cfg_opt_size (opt), slot;
   cfg_t *sec = NULL;
-  for (slot = 0; slot < n && !sec; slot++)
-    if (cfg_opt_getnsec (opt, slot)->line >= 0)
-      sec = cfg_opt_getnsec (opt, slot);
+  /* A new section is appended: search from the end, so that a file of
+   * 10,000 rules is not quadratic here. */
+  for (slot = n; slot > 0 && !sec; slot--)
+    if (cfg_opt_getnsec (opt, slot - 1)->line >= 0)
+      sec = cfg_opt_getnsec (opt, slot - 1);
   if (!sec)
     return error_at (line_of (cfg), HG_ERR_POLICY, "internal error: rule section not found");
-  slot--;
 
   int line = sec->line;
   if (ctx->next_section < ctx->scan->n_sections)

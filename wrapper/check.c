@@ -157,7 +157,7 @@ hg_main_check (int argc, char **argv)
 
   cleanup_error hg_error *err = NULL;
   hg_policy *policy = NULL;
-  if (hg_policy_load_file (hg_policy_path (o.policy), 0, &policy, &err) < 0)
+  if (hg_policy_load_file_cached (hg_policy_path (o.policy), 0, hg_cache_dir (), &policy, &err) < 0)
     return hg_report_error (err);
 
   cleanup_free char *host_short = NULL, *host_fqdn = NULL, *user = NULL, *cwd = NULL;

@@ -35,6 +35,9 @@ void hg_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 /* The policy file to use: -f FILE, else $HOSTGUARD_POLICY, else the default. */
 const char *hg_policy_path (const char *option);
 
+/* The directory of policy snapshots (HG_CACHE_DIR, set at build time). */
+const char *hg_cache_dir (void);
+
 /* Prints the usage on `out`. */
 void hg_usage (FILE *out);
 

@@ -47,7 +47,7 @@ rule_from_spec (struct hg_rule *r, const struct rule_spec *s)
   r->args_src = strv_of (s->args, &r->n_args);
   r->args = calloc (r->n_args + 1, sizeof *r->args);
   for (size_t i = 0; i < r->n_args; i++)
-    assert_int_equal (regcomp (&r->args[i], r->args_src[i], REG_EXTENDED | REG_ICASE | REG_NOSUB), 0);
+    hg_lazy_re_init (&r->args[i], r->args_src[i]); /* compiled by the first decision */
   r->paths = strv_of (s->paths, &r->n_paths);
   r->users = strv_of (s->users, &r->n_users);
   r->action = s->action;
@@ -62,7 +62,7 @@ rule_free (struct hg_rule *r)
   free (r->file);
   strv_free (r->commands);
   for (size_t i = 0; i < r->n_args; i++)
-    regfree (&r->args[i]);
+    hg_lazy_re_clear (&r->args[i]);
   free (r->args);
   strv_free (r->args_src);
   strv_free (r->paths);
