@@ -2,6 +2,7 @@
  * truth, whose failure fails the call), then copy to syslog and the kernel
  * audit log, which never fail it. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,32 +15,69 @@
 
 struct hg_audit
 {
+  pthread_mutex_t lock; /* one record at a time; guards the lazy opening */
   struct hg_redactor *redactor;
   struct hg_logfile *file;
   bool syslog, kernel_audit;
   int syslog_fd, audit_fd;
+  /* What the lazy opening needs. */
+  char *log_dir, *user;
+  uid_t uid;
+  const char *const *redact;
+  size_t n_redact;
 };
+
+/* The redactor and the file, if not yet there; under a->lock. */
+static int
+open_sinks (struct hg_audit *a, hg_error **err)
+{
+  int r;
+  if (!a->redactor && (r = hg_redactor_new (a->redact, a->n_redact, &a->redactor, err)) < 0)
+    return r;
+  if (!a->file && (r = hg_logfile_open (a->log_dir, a->user, a->uid, &a->file, err)) < 0)
+    return r;
+  return 0;
+}
+
+int
+hg_audit_open_lazy (const struct hg_audit_config *cfg, const char *user, uid_t uid,
+                    struct hg_audit **out, hg_error **err)
+{
+  struct hg_audit *a = calloc (1, sizeof *a);
+  if (!a)
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  pthread_mutex_init (&a->lock, NULL);
+  a->syslog = cfg->syslog;
+  a->kernel_audit = cfg->kernel_audit;
+  a->syslog_fd = a->audit_fd = -1;
+  a->uid = uid;
+  a->redact = cfg->redact;
+  a->n_redact = cfg->n_redact;
+  a->log_dir = cfg->log_dir ? strdup (cfg->log_dir) : NULL;
+  a->user = user ? strdup (user) : NULL;
+  if ((cfg->log_dir && !a->log_dir) || (user && !a->user))
+    {
+      hg_audit_close (a);
+      return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+    }
+  *out = a;
+  return 0;
+}
 
 int
 hg_audit_open (const struct hg_audit_config *cfg, const char *user, uid_t uid, struct hg_audit **out,
                hg_error **err)
 {
-  cleanup_free struct hg_audit *a = calloc (1, sizeof *a);
-  if (!a)
-    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
-  a->syslog = cfg->syslog;
-  a->kernel_audit = cfg->kernel_audit;
-  a->syslog_fd = a->audit_fd = -1;
-  int r = hg_redactor_new (cfg->redact, cfg->n_redact, &a->redactor, err);
+  struct hg_audit *a = NULL;
+  int r = hg_audit_open_lazy (cfg, user, uid, &a, err);
   if (r < 0)
     return r;
-  r = hg_logfile_open (cfg->log_dir, user, uid, &a->file, err);
-  if (r < 0)
+  if ((r = open_sinks (a, err)) < 0)
     {
-      hg_redactor_free (a->redactor);
+      hg_audit_close (a);
       return r;
     }
-  *out = steal_pointer (&a);
+  *out = a;
   return 0;
 }
 
@@ -50,6 +88,9 @@ hg_audit_close (struct hg_audit *a)
     return;
   hg_logfile_close (a->file);
   hg_redactor_free (a->redactor);
+  free (a->log_dir);
+  free (a->user);
+  pthread_mutex_destroy (&a->lock);
   if (a->syslog_fd >= 0)
     close (a->syslog_fd);
   if (a->audit_fd >= 0)
@@ -101,8 +142,22 @@ join (const char *const *argv, size_t argc)
   return s;
 }
 
+static int record_locked (struct hg_audit *a, const struct hg_cmd *cmd, const char *event,
+                          hg_error **err);
+
 int
 hg_audit_record (struct hg_audit *a, const struct hg_cmd *cmd, const char *event, hg_error **err)
+{
+  pthread_mutex_lock (&a->lock);
+  int r = open_sinks (a, err);
+  if (r == 0)
+    r = record_locked (a, cmd, event, err);
+  pthread_mutex_unlock (&a->lock);
+  return r;
+}
+
+static int
+record_locked (struct hg_audit *a, const struct hg_cmd *cmd, const char *event, hg_error **err)
 {
   char hash[HG_HASH_HEX];
   static const char *const no_argv[] = { NULL };

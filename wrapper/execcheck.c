@@ -71,6 +71,8 @@ hg_expect_build (const struct hg_target *t, struct hg_expect *e, hg_error **err)
   memset (e, 0, sizeof *e);
   e->dev = t->dev;
   e->ino = t->ino;
+  if (!(e->cwd = strdup (t->cwd)))
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
   cleanup_free char *path = strdup (t->exe);
   cleanup_free char *prev = strdup (t->filename);
   for (size_t i = 0; i < t->argc; i++)
@@ -120,7 +122,39 @@ void
 hg_expect_clear (struct hg_expect *e)
 {
   strv_free (e->argv);
+  free (e->cwd);
   memset (e, 0, sizeof *e);
+}
+
+char *
+hg_execcheck_eperm_reason (pid_t pid, int yama_scope, bool cap_sys_ptrace)
+{
+  char *s = NULL;
+  int r;
+  if (yama_scope >= 3)
+    r = asprintf (&s, "process %d cannot be verified: Yama's kernel.yama.ptrace_scope = 3 forbids "
+                      "every ptrace attach, root's included, so it is not run",
+                  pid);
+  else if (yama_scope == 2 && !cap_sys_ptrace)
+    r = asprintf (&s, "process %d cannot be verified: Yama's kernel.yama.ptrace_scope = 2 lets "
+                      "only CAP_SYS_PTRACE attach, so it is not run",
+                  pid);
+  else
+    r = asprintf (&s, "process %d is already traced (a debugger?): it cannot be verified, so it "
+                      "is not run",
+                  pid);
+  return r < 0 ? NULL : s;
+}
+
+/* kernel.yama.ptrace_scope, or -1 without Yama. */
+static int
+yama_scope (void)
+{
+  char buf[16] = "";
+  cleanup_close int fd = open ("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read (fd, buf, sizeof buf - 1) <= 0)
+    return -1;
+  return atoi (buf);
 }
 
 int
@@ -129,11 +163,14 @@ hg_execcheck_seize (pid_t pid, bool interrupt, hg_error **err)
   /* EXITKILL: should the supervisor die while it holds the task, the task
    * dies too rather than run unverified. */
   if (ptrace (PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) < 0)
-    return hg_wfail (err, HG_ERR_INVALID,
-                     errno == EPERM ? "process %d is already traced (a debugger?): it cannot be "
-                                      "verified, so it is not run"
-                                    : "cannot verify process %d: %s",
-                     pid, strerror (errno));
+    {
+      if (errno != EPERM)
+        return hg_wfail (err, HG_ERR_INVALID, "cannot verify process %d: %s", pid,
+                         strerror (errno));
+      /* EPERM is Yama as often as another tracer: say which. */
+      cleanup_free char *why = hg_execcheck_eperm_reason (pid, yama_scope (), geteuid () == 0);
+      return hg_wfail (err, HG_ERR_INVALID, "%s", why ? why : "cannot verify the process");
+    }
   /* A stop once the syscall returns: the only sign that the execve failed
    * (without it, the task would run on traced).  Needs WAIT_KILLABLE_RECV:
    * otherwise the interrupt would restart the notified syscall. */
@@ -195,6 +232,22 @@ mismatch (pid_t pid, const struct hg_expect *e)
     }
   if (!same_cmdline (pid, e))
     return strdup ("the arguments were changed after the check");
+  /* The same string the decision saw: the policy matched paths as the cwd
+   * joined with relative arguments, so a different directory (even one
+   * renamed into the old name's place would read the same, and then the
+   * paths it decided on are the same too) means a different decision. */
+  snprintf (path, sizeof path, "/proc/%d/cwd", pid);
+  char buf[4096];
+  ssize_t n = readlink (path, buf, sizeof buf - 1);
+  if (n < 0 || (size_t) n != strlen (e->cwd) || memcmp (buf, e->cwd, (size_t) n) != 0)
+    {
+      buf[n > 0 ? n : 0] = '\0';
+      if (asprintf (&why, "the working directory was changed after the check (%s, not %s)",
+                    n > 0 ? buf : "?", e->cwd)
+          < 0)
+        why = NULL;
+      return why ? why : strdup ("the working directory was changed after the check");
+    }
   return NULL;
 }
 

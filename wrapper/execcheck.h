@@ -22,6 +22,9 @@ struct hg_expect
   ino_t ino;
   char **argv; /* NULL-terminated */
   size_t argc;
+  char *cwd; /* the directory the decision saw: relative paths in argv mean
+              * something else from another one (a thread sharing the cwd
+              * may chdir after the check) */
 };
 
 int hg_expect_build (const struct hg_target *t, struct hg_expect *e, hg_error **err);
@@ -43,6 +46,12 @@ enum hg_execcheck_result
 /* Waits (from the thread that seized) for the exec stop and compares.
  * Call after answering CONTINUE.  *why: malloc'd, for a mismatch. */
 enum hg_execcheck_result hg_execcheck_wait (pid_t pid, const struct hg_expect *e, char **why);
+
+/* Why PTRACE_SEIZE of process pid failed with EPERM, for the terminal and
+ * the record (malloc'd): Yama's ptrace_scope (yama_scope: its value, -1
+ * without Yama; 3 forbids every attach, root's included; 2 all but
+ * CAP_SYS_PTRACE's), else another tracer that came first. */
+char *hg_execcheck_eperm_reason (pid_t pid, int yama_scope, bool cap_sys_ptrace);
 
 /* Undoes a seize when the answer could not be given. */
 void hg_execcheck_release (pid_t pid);

@@ -6,7 +6,6 @@
  * shell untouched. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <glob.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -43,40 +42,19 @@ rules_dir (void)
   return s;
 }
 
-/* The fallback: every host guarded, the shipped packs' rules, and (in the
- * supervisor) what a rule lets through asked about.  With no packs at all,
- * a policy without rules: everything is allowed and recorded nowhere, but
- * nobody is locked out. */
+/* The fallback (policy/fallback.c) with the shipped packs; it says here
+ * why the packs could not be used, if they could not. */
 static hg_policy *
 fallback_policy (void)
 {
   cleanup_free char *dir = rules_dir ();
-  cleanup_free char *text = NULL;
-  glob_t g;
-  bool packs = dir && (glob_pattern_p (dir, 0) == 0);
-  if (packs)
-    {
-      cleanup_free char *pat = NULL;
-      packs = asprintf (&pat, "%s/*.conf", dir) >= 0 && glob (pat, 0, NULL, &g) == 0;
-      if (packs)
-        globfree (&g);
-    }
-  if (asprintf (&text, "hosts = {\"*\"}\nshell = \"%s\"\n%s%s%s", FALLBACK_SHELL,
-                packs ? "include = {\"" : "", packs ? dir : "", packs ? "/*.conf\"}\n" : "")
-      < 0)
-    return NULL;
   hg_policy *p = NULL;
   cleanup_error hg_error *err = NULL;
-  if (hg_policy_load_buffer ("<built-in fallback>", text, strlen (text), HG_LOAD_TRUSTED_ONLY, &p,
-                             &err)
-      < 0)
-    {
-      hg_warn ("the fallback rule packs are not usable either: %s", hg_error_message (err));
-      err = NULL;
-      static const char bare[] = "hosts = {\"*\"}\nshell = \"" FALLBACK_SHELL "\"\n";
-      if (hg_policy_load_buffer ("<built-in fallback>", bare, sizeof bare - 1, 0, &p, &err) < 0)
-        return NULL;
-    }
+  int r = hg_policy_fallback (dir, FALLBACK_SHELL, &p, &err);
+  if (r < 0)
+    return NULL;
+  if (r == HG_FALLBACK_BARE && err)
+    hg_warn ("the fallback rule packs are not usable either: %s", hg_error_message (err));
   return p;
 }
 
@@ -160,7 +138,7 @@ hg_main_shell (int argc, char **argv)
   hg_policy *p = NULL;
   cleanup_error hg_error *err = NULL;
   bool fallback = false;
-  if (hg_policy_load_file (HG_DEFAULT_POLICY, HG_LOAD_TRUSTED_ONLY, &p, &err) < 0)
+  if (hg_policy_load_file_cached (HG_DEFAULT_POLICY, HG_LOAD_TRUSTED_ONLY, hg_cache_dir (), &p, &err) < 0)
     {
       hg_warn ("%s", hg_error_message (err));
       hg_warn ("this session runs under the built-in fallback policy: risky programs need "
@@ -208,5 +186,7 @@ hg_main_shell (int argc, char **argv)
       hg_warn ("%s", hg_error_message (serr));
       return r.status;
     }
+  if (r.exec_errno)
+    return hg_exec_failed (shell, r.exec_errno);
   return r.status;
 }

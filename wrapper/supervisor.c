@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -25,24 +26,46 @@ hg_supervise_possible (const hg_policy *p, bool *no_new_privs, const char **why)
 {
   *why = NULL;
   *no_new_privs = geteuid () != 0;
-  if (hg_scfilter_active ())
-    return *why = "already supervised: this session's supervisor checks every program", false;
+  /* The cheap test first: an ordinary user's allowed prefix run stays as
+   * fast as it was. */
   if (*no_new_privs && !hg_policy_settings (p)->supervise_unprivileged)
     return *why = "not root and supervise_unprivileged = false: the command line alone is checked",
            false;
+  if (hg_scfilter_active ())
+    return *why = "already supervised: this session's supervisor checks every program", false;
   return true;
 }
 
-/* Terminal signals are the session's, not the supervisor's. */
-static const int ignored[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN };
+/* Terminal signals are the session's, not the supervisor's.  Last: SIGTSTP,
+ * which a supervised run does not ignore (see n_ignored). */
+static const int ignored[] = { SIGINT, SIGQUIT, SIGTTOU, SIGTTIN, SIGTSTP };
 
-struct hello /* S to P, with the listener */
+/* Job control of a supervised run (HG_MODE_RUN): the operator's shell
+ * started hostguard as its job and waits for it, P, not for the command.
+ * So S stays in P's process group (the job's): Ctrl-Z stops the whole
+ * group, P with its threads, H, W and the command, and the shell sees its
+ * job stop exactly as it would see the bare command stop (st=148); `fg`
+ * gives the terminal back to the group and SIGCONT resumes all of it; `bg`
+ * likewise.  Only SIGTSTP stops P: SIGTTIN and SIGTTOU stay ignored, since
+ * the supervisor takes the terminal for a question (tcsetpgrp) and must
+ * not stop for it.  A stopped supervisor answers nothing until resumed:
+ * so does a stopped bare command.  A login shell (HG_MODE_SHELL) has no
+ * job control above it: there P ignores SIGTSTP too. */
+static size_t
+n_ignored (const struct hg_supervise_opts *o)
+{
+  return N_ELEMENTS (ignored) - (o->mode == HG_MODE_RUN ? 1 : 0);
+}
+
+struct hello /* S to P, with the listener; then, if the exec fails, its errno */
 {
   pid_t pid;
   bool killable_recv;
 };
 
-/* S: filter, hand the listener over, exec.  Never returns. */
+/* S: filter, hand the listener over, exec.  Never returns.  The socket
+ * stays open (close-on-exec) until the exec: P reads EOF when it worked,
+ * the errno when it did not, as hg_exec_run's caller learns it. */
 static void
 session_child (int sock, bool nnp, const char *path, char *const argv[])
 {
@@ -77,9 +100,11 @@ session_child (int sock, bool nnp, const char *path, char *const argv[])
     _exit (HG_EXIT_REFUSED);
   /* The listener never reaches the session. */
   close (listener);
-  close (sock);
   hg_exec_program (path, argv);
-  _exit (hg_exec_failed (argv[0], errno));
+  int e = errno;
+  if (send (sock, &e, sizeof e, MSG_NOSIGNAL) < 0)
+    _exit (HG_EXIT_NOEXEC);
+  _exit (e == ENOENT || e == ENOTDIR ? HG_EXIT_NOTFOUND : HG_EXIT_NOEXEC);
 }
 
 /* W: waits for P's word; EOF without it means P is gone. */
@@ -153,6 +178,14 @@ receive_listener (int sock, struct hello *h)
 
 static void *worker (void *arg);
 
+/* No task uses the filter any more: nothing more will come. */
+static bool
+session_over (int listener)
+{
+  struct pollfd p = { .fd = listener, .events = POLLIN };
+  return poll (&p, 1, 0) > 0 && (p.revents & POLLHUP);
+}
+
 static void
 spawn_worker (struct sup *s)
 {
@@ -196,8 +229,15 @@ worker (void *arg)
       pthread_mutex_unlock (&s->lock);
       if (more)
         spawn_worker (s);
+      /* ENOENT: the task died before we read it, or the session is over:
+       * once no task uses the filter, every receive fails at once with
+       * ENOENT, and retrying would spin on a CPU until the process ends
+       * (measured: most of a supervised run's own cost).  POLLHUP tells
+       * the two apart. */
+      if (r < 0 && e == ENOENT && session_over (s->listener))
+        break;
       if (r < 0 && (e == EINTR || e == ENOENT))
-        continue; /* ENOENT: the task died before we read it */
+        continue;
       if (r < 0)
         break; /* the filter is gone: nothing more will come */
       sup_handle (s, req);
@@ -244,7 +284,7 @@ hg_supervise_run (const hg_policy *p, const struct hg_supervise_opts *o, const c
   /* Out of the session's reach: no ptrace, no core, no /proc/PID/mem by
    * the same user; no terminal signal stops or ends the supervisor. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  for (size_t i = 0; i < N_ELEMENTS (ignored); i++)
+  for (size_t i = 0; i < n_ignored (o); i++)
     signal (ignored[i], SIG_IGN);
   /* Only the prompting thread takes the signals that end a question. */
   sigset_t block;
@@ -277,16 +317,25 @@ hg_supervise_run (const hg_policy *p, const struct hg_supervise_opts *o, const c
   close (status[1]);
 
   struct hello hello = { 0 };
+  int exec_errno = 0;
   s->listener = receive_listener (sv[0], &hello);
-  close (sv[0]);
   if (s->listener >= 0)
     {
       s->top = hello.pid;
       s->killable_recv = hello.killable_recv;
       s->workers = 1;
       spawn_worker (s);
+      /* EOF: S's exec went through (its copy closed on exec); else why
+       * not.  H and W closed theirs. */
+      int e = 0;
+      ssize_t n;
+      while ((n = recv (sv[0], &e, sizeof e, 0)) < 0 && errno == EINTR)
+        ;
+      if (n == (ssize_t) sizeof e)
+        exec_errno = e;
     }
 
+  close (sv[0]);
   int st = HG_EXIT_NOEXEC << 8;
   while (waitpid (h, NULL, 0) < 0 && errno == EINTR)
     ;
@@ -301,6 +350,7 @@ hg_supervise_run (const hg_policy *p, const struct hg_supervise_opts *o, const c
 
   memset (r, 0, sizeof *r);
   r->duration_ms = ms_since (&t0);
+  r->exec_errno = exec_errno;
   if (WIFSIGNALED (st))
     {
       r->signal = WTERMSIG (st);

@@ -37,9 +37,14 @@ struct hg_supervise_opts
 bool hg_supervise_possible (const hg_policy *p, bool *no_new_privs, const char **why);
 
 /* Runs `path` with argv (argv[0] as shown) under supervision and waits
- * for it: fills *r as hg_exec_run does.  The first execve of the session
- * (path itself) is not asked about again: the caller decided it.
- * Returns 0, or an error before anything ran. */
+ * for it: fills *r as hg_exec_run does (r->exec_errno: path could not be
+ * executed; nothing was said about it).  The first execve of the session
+ * (path itself) is not asked about again: the caller decided it.  In
+ * HG_MODE_RUN, Ctrl-Z stops the run as it would the bare command (see
+ * job_control in supervisor.c).  Returns 0, or an error before anything
+ * ran.  The supervisor's threads may outlive the call (a program the
+ * session left behind may still exec): o->audit must stay valid until
+ * the process exits. */
 int hg_supervise_run (const hg_policy *p, const struct hg_supervise_opts *o, const char *path,
                       char *const argv[], struct hg_exec_result *r, hg_error **err);
 

@@ -22,7 +22,7 @@ setup() {
   HG=${HOSTGUARD:-$PWD/build/hostguard}
   H=${HG_HELPERS:-$PWD/build/helpers}
   [ -x "$HG" ] || skip "no hostguard binary at $HG"
-  for h in ptyrun exec_race int80 tiocsti; do
+  for h in ptyrun exec_race int80 tiocsti cwd_race; do
     [ -x "$H/$h" ] || skip "no $h helper in $H"
   done
   W=$BATS_FILE_TMPDIR/w
@@ -169,6 +169,29 @@ ns_user() {
   run ns timeout 120 "$HG" shell -c "$H/exec_race $T/bin/goodprog $T/bin/evilprog $T/marks 1000"
   [[ $output == *"tries 1000"* ]]
   [ "$(ls "$T/marks" | wc -l)" -eq 0 ]
+}
+
+@test "the cwd race: 1,000 chdirs after the check, no program runs in a directory not decided on" {
+  policy allow false # confirm without a terminal: allowed, and verified after the exec
+  cat >>"$W/etc/hostguard/policy.conf" <<EOF
+rule touch-prot {
+    command = {"touch"}
+    paths = {"$T/prot", "$T/prot/**"}
+    action = deny
+}
+rule touch-asked {
+    command = {"touch"}
+    action = confirm
+}
+EOF
+  mkdir -m 0777 "$T/safe"
+  # Bare, the harness does run touch in the other directory: the test can fail.
+  "$H/cwd_race" "$T/safe" "$T/prot" /usr/bin/touch 200 >/dev/null
+  [ "$(ls "$T/prot" | grep -c mark-)" -gt 0 ]
+  rm -f "$T/prot"/mark-*
+  run ns timeout 120 "$HG" shell -c "$H/cwd_race $T/safe $T/prot /usr/bin/touch 1000"
+  [[ $output == *"tries 1000"* ]]
+  [ "$(ls "$T/prot" | grep -c mark-)" -eq 0 ]
 }
 
 @test "an ordinary user with supervise_unprivileged = false: the real shell, untouched" {
