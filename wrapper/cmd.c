@@ -173,6 +173,9 @@ hg_cmd_clear (struct hg_cmd *c)
   free (c->rule);
   free (c->message);
   free (c->note);
+  free (c->digest);
+  free (c->argv_sha256);
+  free (c->approvers_group);
   memset (c, 0, sizeof *c);
   c->login_uid = (uid_t) -1;
   c->exit_status = -1;

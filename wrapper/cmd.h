@@ -29,6 +29,7 @@ enum hg_decision
   HG_DEC_DECLINED,
   HG_DEC_TIMEOUT,
   HG_DEC_ERROR,
+  HG_DEC_WITHDRAWN, /* an approval request withdrawn by its requester (Ctrl-C) */
 };
 
 const char *hg_decision_name (enum hg_decision d);
@@ -64,6 +65,13 @@ struct hg_cmd
   char *rule;    /* NULL: no rule */
   char *message; /* NULL: none */
   unsigned approvals_needed;
+
+  /* An approval request (set only while one exists): the digest that
+   * approvals must carry, and when it expires (Unix seconds). */
+  char *digest;
+  char *argv_sha256; /* of the exact argv: the request shows it redacted */
+  int64_t expires;
+  char *approvers_group;
 
   /* The outcome. */
   enum hg_decision decision;

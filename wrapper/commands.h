@@ -8,5 +8,8 @@ int hg_main_check (int argc, char **argv);
 int hg_main_lint (int argc, char **argv);
 int hg_main_log (int argc, char **argv);
 int hg_main_report (int argc, char **argv);
+int hg_main_pending (int argc, char **argv);
+int hg_main_approve (int argc, char **argv);
+int hg_main_deny (int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@
 static const char *const decision_names[] = {
   [HG_DEC_ALLOWED] = "allowed",  [HG_DEC_LOGGED] = "logged",   [HG_DEC_CONFIRMED] = "confirmed",
   [HG_DEC_APPROVED] = "approved", [HG_DEC_DENIED] = "denied",   [HG_DEC_DECLINED] = "declined",
-  [HG_DEC_TIMEOUT] = "timeout",  [HG_DEC_ERROR] = "error",
+  [HG_DEC_TIMEOUT] = "timeout",  [HG_DEC_ERROR] = "error",    [HG_DEC_WITHDRAWN] = "withdrawn",
 };
 
 /* NULL for HG_DEC_NONE (not decided yet: the record writes null). */

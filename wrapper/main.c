@@ -7,13 +7,6 @@
 #include "supervisor.h"
 #include "util.h"
 
-static int
-not_yet (const char *what)
-{
-  hg_warn ("'%s' is not available in this version", what);
-  return HG_EXIT_USAGE;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -53,9 +46,12 @@ main (int argc, char **argv)
     return hg_main_report (argc - 1, argv + 1);
   if (strcmp (sub, "shell") == 0)
     return hg_main_shell (argc - 1, argv + 1);
-  if (strcmp (sub, "pending") == 0 || strcmp (sub, "approve") == 0
-      || strcmp (sub, "deny") == 0)
-    return not_yet (sub);
+  if (strcmp (sub, "pending") == 0)
+    return hg_main_pending (argc - 1, argv + 1);
+  if (strcmp (sub, "approve") == 0)
+    return hg_main_approve (argc - 1, argv + 1);
+  if (strcmp (sub, "deny") == 0)
+    return hg_main_deny (argc - 1, argv + 1);
   /* hostguard [OPTIONS] [--] COMMAND: everything after argv[0] is run's. */
   argv[0] = (char *) "run";
   return hg_main_run (argc, argv);

@@ -164,15 +164,12 @@ read_answer (int fd, const sigset_t *waitmask, char *buf, size_t size, int *err)
 }
 
 enum hg_prompt_answer
-hg_prompt_confirm (const struct hg_prompt *p, int *err)
+hg_prompt_expect (const char *text, const char *question, const char *expected, int *err)
 {
   *err = 0;
   cleanup_close int fd = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0)
     return HG_PROMPT_NO_TTY;
-  cleanup_free char *text = header (p);
-  if (!text)
-    return *err = ENOMEM, HG_PROMPT_ERROR;
 
   static const int stops[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
   sigset_t block, orig, waitmask;
@@ -203,7 +200,6 @@ hg_prompt_confirm (const struct hg_prompt *p, int *err)
     }
 
   enum hg_prompt_answer a;
-  static const char question[] = "Type the hostname to continue: ";
   char answer[256];
   if (!write_all (fd, text, strlen (text)))
     a = (*err = errno, HG_PROMPT_ERROR);
@@ -211,12 +207,12 @@ hg_prompt_confirm (const struct hg_prompt *p, int *err)
     {
       /* Type-ahead was meant for something else: it never answers. */
       tcflush (fd, TCIFLUSH);
-      if (!write_all (fd, question, sizeof question - 1))
+      if (!write_all (fd, question, strlen (question)))
         a = (*err = errno, HG_PROMPT_ERROR);
       else
         a = read_answer (fd, &waitmask, answer, sizeof answer, err);
     }
-  if (a == HG_PROMPT_YES && strcmp (answer, p->host) != 0)
+  if (a == HG_PROMPT_YES && strcmp (answer, expected) != 0)
     a = HG_PROMPT_WRONG;
   if (a == HG_PROMPT_EOF || a == HG_PROMPT_INTERRUPTED)
     write_all (fd, "\n", 1); /* the refusal must not follow the question on its line */
@@ -227,4 +223,14 @@ hg_prompt_confirm (const struct hg_prompt *p, int *err)
     sigaction (stops[i], &old[i], NULL);
   sigprocmask (SIG_SETMASK, &orig, NULL);
   return a;
+}
+
+enum hg_prompt_answer
+hg_prompt_confirm (const struct hg_prompt *p, int *err)
+{
+  *err = 0;
+  cleanup_free char *text = header (p);
+  if (!text)
+    return *err = ENOMEM, HG_PROMPT_ERROR;
+  return hg_prompt_expect (text, "Type the hostname to continue: ", p->host, err);
 }

@@ -33,6 +33,12 @@ struct hg_prompt
  * terminal's settings back as they were. */
 enum hg_prompt_answer hg_prompt_confirm (const struct hg_prompt *p, int *err);
 
+/* The same question machinery for other answers: shows `text` (already
+ * escaped), flushes type-ahead, asks `question`, and says YES only when
+ * the line typed is exactly `expected`. */
+enum hg_prompt_answer hg_prompt_expect (const char *text, const char *question,
+                                        const char *expected, int *err);
+
 /* Writes `s` to `out` with control characters and invalid bytes escaped
  * (\n, \x1b...), so that nothing shown can move the cursor or hide text;
  * `quote` adds shell quoting for words that need it. */

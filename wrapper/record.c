@@ -326,6 +326,17 @@ hg_record_build (const struct hg_cmd *cmd, const char *event, const char *const 
   jb_kstr (&b, "note", cmd->note);
   if (cmd->break_glass)
     jb_lit (&b, ",\"break_glass\":true");
+  if (cmd->digest)
+    {
+      /* The approval request's terms: what the spool file shows an
+       * approver, and what binds the approval to it. */
+      jb_kint (&b, "login_uid", cmd->login_uid != (uid_t) -1, (long long) cmd->login_uid);
+      jb_kint (&b, "approvals", true, cmd->approvals_needed);
+      jb_kstr (&b, "approvers_group", cmd->approvers_group);
+      jb_kstr (&b, "argv_sha256", cmd->argv_sha256);
+      jb_kstr (&b, "digest", cmd->digest);
+      jb_kint (&b, "expires", true, (long long) cmd->expires);
+    }
   jb_kint (&b, "exit", cmd->exit_status >= 0, cmd->exit_status);
   jb_kint (&b, "signal", cmd->signal > 0, cmd->signal);
   jb_kint (&b, "duration_ms", cmd->duration_ms >= 0, (long long) cmd->duration_ms);

@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "error.h"
 #include "execcheck.h"
 #include "prompt.h"
@@ -230,6 +231,107 @@ continue_verified (struct sup *s, const struct seccomp_notif *req, const struct 
     }
 }
 
+struct approval_ctx
+{
+  struct sup *s;
+  const struct seccomp_notif *req;
+};
+
+static int
+record_request (void *ctx, struct hg_cmd *c, const char *event)
+{
+  struct approval_ctx *w = ctx;
+  cleanup_error hg_error *err = NULL;
+  if (!w->s->opts.audit)
+    return -1;
+  pthread_mutex_lock (&w->s->audit_lock);
+  int r = hg_audit_record (w->s->opts.audit, c, event, &err);
+  pthread_mutex_unlock (&w->s->audit_lock);
+  if (r < 0)
+    sup_say ("cannot write the audit record: %s", hg_error_message (err));
+  return r;
+}
+
+/* The exec still waits: its task has not died or been killed (Ctrl-C on
+ * the session's terminal kills it: it is blocked in a killable wait). */
+static bool
+still_waiting (void *ctx)
+{
+  struct approval_ctx *w = ctx;
+  return seccomp_notify_id_valid (w->s->listener, w->req->id) == 0;
+}
+
+/* approve in a session: the exec stays blocked in the kernel while this
+ * worker waits for approvers; other workers answer other execs. */
+static void
+approve_exec (struct sup *s, const struct seccomp_notif *req, const struct hg_target *t,
+              struct hg_cmd *c)
+{
+  const char *name = t->argv && t->argv[0] ? t->argv[0] : t->exe;
+  int tty = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (tty < 0)
+    {
+      bool allow = s->settings->noninteractive == HG_ACTION_ALLOW;
+      if (record (s, c, allow ? HG_DEC_ALLOWED : HG_DEC_DENIED,
+                  allow ? "no terminal; noninteractive = allow: no approver was asked"
+                        : "no terminal; noninteractive = deny")
+              < 0
+          || !allow)
+        {
+          sup_say ("%s: refused: it needs a second approver and there is no terminal to wait on",
+                   name);
+          answer (s, req, EPERM, false);
+          return;
+        }
+      continue_verified (s, req, t, c);
+      return;
+    }
+  close (tty);
+
+  struct approval_ctx w = { .s = s, .req = req };
+  struct hg_approval_opts ao = { .settings = s->settings,
+                                 .record = record_request,
+                                 .waiting = still_waiting,
+                                 .ctx = &w,
+                                 .self_uid = getuid (),
+                                 .self_login_uid = s->self.login_uid };
+  cleanup_error hg_error *err = NULL;
+  /* One conversation on the terminal at a time: a countdown must not run
+   * through another exec's question. */
+  pthread_mutex_lock (&s->prompt_lock);
+  int r = hg_approval_request (c, &ao, &err);
+  pthread_mutex_unlock (&s->prompt_lock);
+  if (r < 0)
+    {
+      sup_say ("%s: refused: %s", name, hg_error_message (err));
+      record (s, c, HG_DEC_ERROR, hg_error_message (err));
+      answer (s, req, EPERM, false);
+      return;
+    }
+  static const enum hg_decision outcome[] = {
+    [HG_APPROVAL_APPROVED] = HG_DEC_APPROVED,
+    [HG_APPROVAL_DENIED] = HG_DEC_DENIED,
+    [HG_APPROVAL_TIMEOUT] = HG_DEC_TIMEOUT,
+    [HG_APPROVAL_WITHDRAWN] = HG_DEC_WITHDRAWN,
+  };
+  c->decision = outcome[r];
+  record_request (&w, c, "approval");
+  cleanup_free char *note = c->note ? strdup (c->note) : NULL;
+  if (r == HG_APPROVAL_APPROVED)
+    {
+      if (record (s, c, HG_DEC_APPROVED, note) < 0)
+        {
+          sup_say ("%s: refused: the record could not be written", name);
+          answer (s, req, EPERM, false);
+        }
+      else
+        continue_verified (s, req, t, c);
+      return;
+    }
+  record (s, c, r == HG_APPROVAL_WITHDRAWN ? HG_DEC_DECLINED : outcome[r], note);
+  answer (s, req, EPERM, false);
+}
+
 static void
 decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_target *t)
 {
@@ -317,11 +419,7 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
         break;
       }
     case HG_ACTION_APPROVE:
-      record (s, &c, HG_DEC_DENIED, "approvals are not available in a supervised session yet");
-      sup_say ("%s needs a second approver (rule %s), which a supervised session cannot ask "
-               "for yet: refused; run it as `hostguard -- COMMAND`",
-               name, rule);
-      answer (s, req, EPERM, false);
+      approve_exec (s, req, t, &c);
       break;
     case HG_ACTION_DENY:
     default:
@@ -346,23 +444,25 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
 void
 sup_handle (struct sup *s, const struct seccomp_notif *req)
 {
+  /* The session's own first program: the caller decided it, so there is
+   * nothing to read.  S is single-threaded until that execve, and its pid
+   * is its own while it waits in it. */
+  bool first = false;
+  pthread_mutex_lock (&s->lock);
+  if (!s->top_done && (pid_t) req->pid == s->top)
+    first = s->top_done = true;
+  pthread_mutex_unlock (&s->lock);
+  if (first)
+    {
+      answer (s, req, 0, true);
+      return;
+    }
   struct hg_target t;
   int errnum = 0;
   cleanup_error hg_error *err = NULL;
   int r = hg_target_read (s->listener, req, &t, &errnum, &err);
   if (r == HG_TARGET_OK)
-    {
-      /* The session's own first program: the caller decided it. */
-      bool first = false;
-      pthread_mutex_lock (&s->lock);
-      if (!s->top_done && t.pid == s->top)
-        first = s->top_done = true;
-      pthread_mutex_unlock (&s->lock);
-      if (first)
-        answer (s, req, 0, true);
-      else
-        decide_and_answer (s, req, &t);
-    }
+    decide_and_answer (s, req, &t);
   else if (r == HG_TARGET_FAILS)
     answer (s, req, errnum, false); /* as the kernel would, silently */
   else if (r != HG_TARGET_GONE)

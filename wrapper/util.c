@@ -65,6 +65,8 @@ hg_usage (FILE *out)
          "options: -f, --policy FILE   policy file (default " HG_DEFAULT_POLICY
          ", or $HOSTGUARD_POLICY)\n"
          "         -r, --reason TEXT   a ticket or a sentence, kept in the audit record\n"
+         "         --break-glass       (with -r) members of the policy's break_glass group turn\n"
+         "                             an approve into a confirm, loudly recorded\n"
          "filters: --user NAME --host GLOB --since WHEN --until WHEN --rule NAME\n"
          "         --decision D --id ID --grep TEXT\n"
          "exit status: the command's own; 64 usage; 77 refused; 78 bad policy;\n"

@@ -209,13 +209,13 @@ EOF
   [ "$output" = "decision denied deny refused" ]
 }
 
-@test "run: approve is refused (77): approvals do not exist in this version" {
+@test "run: approve without a terminal is refused at once (77), never waits on an approver" {
   run hg -- -f "$POL" -- hg-approve
   [ "$status" -eq 77 ]
-  [[ "$output" == *"needs 1 approver(s); approvals are not available in this version"* ]]
+  [[ "$output" == *"needs a second approver and there is no terminal"* ]]
   [ ! -e "$T/marks/hg-approve" ]
   run recs decision action note
-  [ "$output" = "denied approve needs 1 approver(s); approvals are not available in this version" ]
+  [ "$output" = "denied approve no terminal; noninteractive = deny" ]
 }
 
 @test "run: no terminal and noninteractive = deny: 77 at once, one line" {

@@ -1,0 +1,629 @@
+/* The requester's wait: the spool entry, the countdown on the terminal,
+ * and the approvers' connections, each checked against the kernel's view
+ * of who made it.  One thread, one poll loop: in a supervised session each
+ * request waits in its own worker thread, so other execs go on. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <utmpx.h>
+
+#include "approval.h"
+#include "approvalmsg.h"
+#include "error.h"
+#include "logread.h"
+#include "logview.h"
+#include "notify.h"
+#include "peer.h"
+#include "record.h"
+#include "redact.h"
+#include "spool.h"
+#include "util.h"
+
+#define ACCEPTS_PER_PASS 32
+#define MAX_CONNS 16
+#define CONN_DEADLINE_MS 5000
+#define MAX_APPROVERS 16
+
+struct conn
+{
+  int fd; /* -1: free */
+  struct hg_peer peer; /* read once, when it connected */
+  int64_t deadline_ms;
+  size_t n;
+  char buf[HG_APPROVAL_MSG_MAX];
+};
+
+struct waiter
+{
+  struct hg_cmd *c;
+  const struct hg_approval_opts *o;
+  gid_t gid;
+  int lfd;
+  int tty; /* -1: no terminal to show the countdown on */
+  int notify_fd;
+  char *notify_result;
+  struct conn conns[MAX_CONNS];
+  struct
+  {
+    uid_t uid, login_uid;
+  } got[MAX_APPROVERS];
+  unsigned n_got;
+  char **names; /* NULL-terminated approvers' names */
+  bool done;
+  enum hg_approval_result result;
+  char *deny_note;
+};
+
+static int64_t
+now_ms (clockid_t clk)
+{
+  struct timespec ts;
+  clock_gettime (clk, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+say (struct waiter *w, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void
+say (struct waiter *w, const char *fmt, ...)
+{
+  char line[2048];
+  va_list ap;
+  va_start (ap, fmt);
+  /* \r and erase: the countdown line may be on the screen. */
+  int n = snprintf (line, sizeof line, "\r\033[Khostguard: ");
+  if (w->tty < 0)
+    n = snprintf (line, sizeof line, "hostguard: ");
+  n += vsnprintf (line + n, sizeof line - (size_t) n - 1, fmt, ap);
+  va_end (ap);
+  if (n > (int) sizeof line - 2)
+    n = (int) sizeof line - 2;
+  line[n++] = '\n';
+  if (write (w->tty >= 0 ? w->tty : STDERR_FILENO, line, (size_t) n) < 0)
+    { /* nowhere to say it */
+    }
+}
+
+static char *
+name_of_uid (uid_t uid)
+{
+  struct passwd pw, *res = NULL;
+  char buf[4096];
+  char *s = NULL;
+  if (getpwuid_r (uid, &pw, buf, sizeof buf, &res) == 0 && res)
+    return strdup (res->pw_name);
+  return asprintf (&s, "%u", (unsigned) uid) < 0 ? NULL : s;
+}
+
+/* "bob", or "root (login bob)" for root reached through sudo. */
+static char *
+person_name (uid_t uid, uid_t login)
+{
+  cleanup_free char *u = name_of_uid (uid);
+  if (login == (uid_t) -1 || login == uid)
+    return steal_pointer (&u);
+  cleanup_free char *l = name_of_uid (login);
+  char *s = NULL;
+  if (!u || !l || asprintf (&s, "%s (login %s)", u, l) < 0)
+    return NULL;
+  return s;
+}
+
+/* Who can act: the group's members logged in on this host (utmp), apart
+ * from the requester.  "bob (pts/2), carol (pts/3)", or NULL. */
+static char *
+members_here (gid_t gid, uid_t self)
+{
+  char out[512] = "";
+  size_t len = 0;
+  unsigned shown = 0;
+  setutxent ();
+  struct utmpx *u;
+  while ((u = getutxent ()) && shown < 8)
+    {
+      if (u->ut_type != USER_PROCESS)
+        continue;
+      char user[sizeof u->ut_user + 1], line[sizeof u->ut_line + 1];
+      memcpy (user, u->ut_user, sizeof u->ut_user);
+      user[sizeof u->ut_user] = '\0';
+      memcpy (line, u->ut_line, sizeof u->ut_line);
+      line[sizeof u->ut_line] = '\0';
+      struct passwd pw, *res = NULL;
+      char buf[4096];
+      if (getpwnam_r (user, &pw, buf, sizeof buf, &res) != 0 || !res || res->pw_uid == self)
+        continue;
+      gid_t groups[256];
+      int ng = 256;
+      bool member = res->pw_gid == gid;
+      if (!member && getgrouplist (user, res->pw_gid, groups, &ng) >= 0)
+        for (int i = 0; i < ng && !member; i++)
+          member = groups[i] == gid;
+      if (!member)
+        continue;
+      cleanup_free char *eu = hg_escape_str (user), *el = hg_escape_str (line);
+      int n = snprintf (out + len, sizeof out - len, "%s%s (%s)", shown ? ", " : "", eu, el);
+      if (n < 0 || (size_t) n >= sizeof out - len)
+        break;
+      len += (size_t) n;
+      shown++;
+    }
+  endutxent ();
+  return shown ? strdup (out) : NULL;
+}
+
+static volatile sig_atomic_t withdraw_signal;
+
+static void
+on_withdraw (int sig)
+{
+  withdraw_signal = sig;
+}
+
+static void
+countdown (struct waiter *w, int64_t left_ms)
+{
+  if (w->tty < 0)
+    return;
+  long s = (long) ((left_ms + 500) / 1000);
+  char line[256];
+  int n = snprintf (line, sizeof line,
+                    "\r\033[K  %ld:%02ld left, %u of %u approval%s; %s", s / 60, s % 60, w->n_got,
+                    w->c->approvals_needed, w->c->approvals_needed == 1 ? "" : "s",
+                    w->o->own_signals ? "Ctrl-C withdraws the request" : "waiting");
+  if (n > 0 && write (w->tty, line, (size_t) n) < 0)
+    {
+    }
+}
+
+static void
+reply (int fd, bool ok, unsigned have, unsigned need, const char *message)
+{
+  struct hg_approval_reply r = { .ok = ok, .have = have, .need = need, .message = (char *) message };
+  cleanup_free char *line = hg_approval_reply_build (&r);
+  if (line)
+    send (fd, line, strlen (line), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* One approver's message, judged on the kernel's word about its sender. */
+static void
+judge (struct waiter *w, struct conn *k)
+{
+  struct hg_cmd *c = w->c;
+  unsigned need = c->approvals_needed;
+  const struct hg_peer peer = k->peer;
+  struct hg_approval_msg m;
+  const char *why = NULL;
+  if (hg_approval_msg_parse (k->buf, k->n, &m, &why) < 0)
+    ;
+  else if (strcmp (m.id, c->id) != 0)
+    why = "this socket belongs to another request";
+  else if (strcmp (m.digest, c->digest) != 0)
+    why = "the request you saw is not the one waiting here (digest mismatch): refused";
+  else if (now_ms (CLOCK_REALTIME) / 1000 >= c->expires)
+    why = "the request has expired";
+  else if (hg_same_person (peer.uid, peer.login_uid, c->uid, c->login_uid)
+           || hg_same_person (peer.uid, peer.login_uid, w->o->self_uid, w->o->self_login_uid))
+    why = "a request cannot be answered by its requester (same uid or login uid)";
+  else if (peer.uid == 0)
+    /* Root sets its own login uid (or starts a process without one, which
+     * may set it once): as root, nobody can show which person they are. */
+    why = "root cannot approve: its login uid proves no person; approve from your own account";
+  if (why)
+    {
+      reply (k->fd, false, w->n_got, need, why);
+      if (strcmp (why, "message is not a JSON object") != 0)
+        {
+          cleanup_free char *who = person_name (peer.uid, peer.login_uid);
+          say (w, "refused an answer from %s: %s", who ? who : "?", why);
+        }
+      hg_approval_msg_clear (&m);
+      return;
+    }
+
+  cleanup_free char *who = person_name (peer.uid, peer.login_uid);
+  if (!m.approve)
+    {
+      cleanup_free char *r = m.reason ? hg_escape_str (m.reason) : NULL;
+      free (w->deny_note);
+      if (asprintf (&w->deny_note, "denied by %s%s%s", who ? who : "?", m.reason ? ": " : "",
+                    m.reason ? m.reason : "") < 0)
+        w->deny_note = NULL;
+      say (w, "denied by %s%s%s", who ? who : "?", r ? ": " : "", r ? r : "");
+      reply (k->fd, true, w->n_got, need, "denied: the command will not run");
+      w->done = true;
+      w->result = HG_APPROVAL_DENIED;
+    }
+  else
+    {
+      bool again = false;
+      for (unsigned i = 0; i < w->n_got && !again; i++)
+        again = hg_same_person (peer.uid, peer.login_uid, w->got[i].uid, w->got[i].login_uid);
+      if (again)
+        reply (k->fd, true, w->n_got, need, "already counted: one person counts once");
+      else if (w->n_got < MAX_APPROVERS && who)
+        {
+          w->got[w->n_got].uid = peer.uid;
+          w->got[w->n_got].login_uid = peer.login_uid;
+          w->names[w->n_got++] = steal_pointer (&who);
+          w->names[w->n_got] = NULL;
+          say (w, "approved by %s (%u of %u)", w->names[w->n_got - 1], w->n_got, need);
+          if (w->n_got >= need)
+            {
+              w->done = true;
+              w->result = HG_APPROVAL_APPROVED;
+            }
+          reply (k->fd, true, w->n_got, need,
+                 w->done ? "approved: the command runs now" : "counted; more approvals needed");
+        }
+      else
+        reply (k->fd, false, w->n_got, need, "out of memory");
+    }
+  hg_approval_msg_clear (&m);
+}
+
+static void
+close_conn (struct conn *k)
+{
+  close (k->fd);
+  hg_peer_clear (&k->peer);
+  k->fd = -1;
+  k->n = 0;
+}
+
+/* Reads what is there; a full line is judged, and the connection ends. */
+static void
+serve (struct waiter *w, struct conn *k)
+{
+  ssize_t r = recv (k->fd, k->buf + k->n, sizeof k->buf - k->n, MSG_DONTWAIT);
+  if (r < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  if (r <= 0)
+    {
+      close_conn (k); /* dropped before a whole message: nothing counted */
+      return;
+    }
+  k->n += (size_t) r;
+  if (memchr (k->buf, '\n', k->n) || k->n == sizeof k->buf)
+    {
+      judge (w, k);
+      close_conn (k);
+    }
+}
+
+/* Who connects is known at once: only members of the approvers group get
+ * a slot and a hearing, so nobody else can crowd them out (the socket is
+ * open to all; `pending` probes it to tell a live request from a dead
+ * one).  A non-member is told why, and nothing is shown here. */
+static void
+accept_all (struct waiter *w)
+{
+  /* A bounded batch: a flood of connections leaves the loop time for the
+   * deadline, the countdown and the signals (poll reports the rest). */
+  for (int n = 0; n < ACCEPTS_PER_PASS; n++)
+    {
+      int fd = accept4 (w->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0)
+        return;
+      cleanup_error hg_error *err = NULL;
+      struct hg_peer peer;
+      if (hg_peer_read_creds (fd, &peer, &err) < 0)
+        {
+          reply (fd, false, w->n_got, w->c->approvals_needed, hg_error_message (err));
+          hg_peer_clear (&peer);
+          close (fd);
+          continue;
+        }
+      if (!hg_peer_in_group (&peer, w->gid))
+        {
+          cleanup_free char *why = NULL;
+          if (asprintf (&why, "uid %u is not in group %s: only its members may answer",
+                        (unsigned) peer.uid, w->c->approvers_group) < 0)
+            why = NULL;
+          reply (fd, false, w->n_got, w->c->approvals_needed,
+                 why ? why : "not a member of the approvers group");
+          hg_peer_clear (&peer);
+          close (fd);
+          continue;
+        }
+      /* Who is at the keyboard: a person's login (pam_loginuid) is what
+       * tells root-via-sudo from the user who ran sudo, so an approver
+       * without one, or whose login cannot be seen, is not heard. */
+      if (hg_peer_read_login (fd, &peer, &err) < 0 || peer.login_uid == (uid_t) -1)
+        {
+          reply (fd, false, w->n_got, w->c->approvals_needed,
+                 err ? hg_error_message (err)
+                     : "the approver has no login uid (not a login session): refused");
+          hg_peer_clear (&peer);
+          close (fd);
+          continue;
+        }
+      struct conn *k = NULL;
+      for (int i = 0; i < MAX_CONNS && !k; i++)
+        if (w->conns[i].fd < 0)
+          k = &w->conns[i];
+      if (!k)
+        {
+          hg_peer_clear (&peer);
+          close (fd); /* busy: the approver's client says so and may retry */
+          continue;
+        }
+      k->fd = fd;
+      k->peer = peer;
+      k->n = 0;
+      k->deadline_ms = now_ms (CLOCK_MONOTONIC) + CONN_DEADLINE_MS;
+    }
+}
+
+/* The request as the spool file shows it, and the terminal's first lines. */
+static int
+publish (struct waiter *w, int dirfd, char **json_out, hg_error **err)
+{
+  struct hg_cmd *c = w->c;
+  const struct hg_settings *s = w->o->settings;
+  cleanup_error hg_error *rerr = NULL;
+  struct hg_redactor *red = NULL;
+  if (hg_redactor_new (s->redact, s->n_redact, &red, &rerr) < 0)
+    return hg_wfail (err, HG_ERR_INVALID, "%s", hg_error_message (rerr));
+  cleanup_strv char **shown = hg_redact_argv (red, (const char *const *) c->argv, c->argc);
+  hg_redactor_free (red);
+  if (!shown)
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  hg_argv_sha256 ((const char *const *) c->argv, c->argc, c->argv_sha256);
+  /* The digest is of the record as the approver will read it (see
+   * hg_record_digest): built once without it, parsed back, hashed, then
+   * built again with it. */
+  memset (c->digest, '0', 64);
+  cleanup_free char *json
+      = hg_record_build (c, "request", (const char *const *) shown, c->argc, 0, NULL);
+  if (!json)
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  json_object *parsed = hg_record_parse (json, strlen (json));
+  int dr = parsed ? hg_record_digest (parsed, c->digest) : -1;
+  json_object_put (parsed);
+  free (json);
+  json = dr == 0 ? hg_record_build (c, "request", (const char *const *) shown, c->argc, 0, NULL)
+                 : NULL;
+  if (!json)
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  if (hg_spool_create (dirfd, c->id, json, strlen (json), &w->lfd, err) < 0)
+    return -1;
+
+  cleanup_free char *cmdline = hg_quote_argv (shown, c->argc);
+  cleanup_free char *msg = hg_escape_str (c->message);
+  cleanup_free char *here = members_here (w->gid, c->uid);
+  say (w, "%s needs %u approval%s (rule %s): %s", cmdline ? cmdline : c->argv[0],
+       c->approvals_needed, c->approvals_needed == 1 ? "" : "s", c->rule ? c->rule : "none",
+       c->message ? msg : "");
+  if (here)
+    say (w, "who can approve: a member of group %s other than you; logged in now: %s",
+         c->approvers_group, here);
+  else
+    say (w, "who can approve: a member of group %s other than you (none is logged in here)",
+         c->approvers_group);
+  say (w, "they run:  hostguard approve %s", c->id);
+  *json_out = steal_pointer (&json);
+  return 0;
+}
+
+static int
+setup (struct waiter *w, hg_error **err)
+{
+  struct hg_cmd *c = w->c;
+  const struct hg_settings *s = w->o->settings;
+  struct group gr, *res = NULL;
+  char buf[16384];
+  if (getgrnam_r (s->approvers, &gr, buf, sizeof buf, &res) != 0 || !res)
+    return hg_wfail (err, HG_ERR_INVALID,
+                     "the approvers group '%s' does not exist on this host: nobody could approve",
+                     s->approvers);
+  w->gid = res->gr_gid;
+  free (c->approvers_group);
+  free (c->digest);
+  free (c->argv_sha256);
+  c->digest = calloc (1, 65);
+  c->argv_sha256 = calloc (1, 65);
+  c->approvers_group = strdup (s->approvers);
+  w->names = calloc (MAX_APPROVERS + 1, sizeof *w->names);
+  if (!c->digest || !c->argv_sha256 || !c->approvers_group || !w->names)
+    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  c->expires = now_ms (CLOCK_REALTIME) / 1000 + (int64_t) s->approval_timeout;
+  c->decision = HG_DEC_NONE;
+  return 0;
+}
+
+static void
+finish_notify (struct waiter *w)
+{
+  if (w->notify_fd >= 0 && !w->notify_result)
+    w->notify_result = hg_notify_result (w->notify_fd);
+  w->notify_fd = -1;
+}
+
+static enum hg_approval_result
+loop (struct waiter *w)
+{
+  struct hg_cmd *c = w->c;
+  int64_t end = now_ms (CLOCK_MONOTONIC) + (int64_t) w->o->settings->approval_timeout * 1000;
+  sigset_t wait_mask;
+  sigprocmask (SIG_SETMASK, NULL, &wait_mask);
+  sigdelset (&wait_mask, SIGINT);
+  sigdelset (&wait_mask, SIGTERM);
+  sigdelset (&wait_mask, SIGHUP);
+  int64_t next_tick = 0;
+  while (!w->done)
+    {
+      int64_t now = now_ms (CLOCK_MONOTONIC);
+      if (w->o->own_signals && withdraw_signal)
+        {
+          say (w, "withdrawn (%s): nothing was run", strsignal (withdraw_signal));
+          return HG_APPROVAL_WITHDRAWN;
+        }
+      if (now >= end || now_ms (CLOCK_REALTIME) / 1000 >= c->expires)
+        {
+          say (w, "no approval within %u s: the request expired; nothing was run",
+               w->o->settings->approval_timeout);
+          return HG_APPROVAL_TIMEOUT;
+        }
+      if (now >= next_tick)
+        {
+          if (w->o->waiting && !w->o->waiting (w->o->ctx))
+            return HG_APPROVAL_WITHDRAWN;
+          countdown (w, end - now);
+          next_tick = now + 1000;
+        }
+      struct pollfd p[MAX_CONNS + 2];
+      struct conn *of[MAX_CONNS + 2] = { 0 };
+      nfds_t n = 0;
+      p[n++] = (struct pollfd){ .fd = w->lfd, .events = POLLIN };
+      int notify_at = -1;
+      if (w->notify_fd >= 0)
+        {
+          notify_at = (int) n;
+          p[n++] = (struct pollfd){ .fd = w->notify_fd, .events = POLLIN };
+        }
+      int64_t wake = next_tick < end ? next_tick : end;
+      for (int i = 0; i < MAX_CONNS; i++)
+        if (w->conns[i].fd >= 0)
+          {
+            if (w->conns[i].deadline_ms <= now)
+              {
+                close_conn (&w->conns[i]); /* too slow: nothing counted */
+                continue;
+              }
+            if (w->conns[i].deadline_ms < wake)
+              wake = w->conns[i].deadline_ms;
+            of[n] = &w->conns[i];
+            p[n++] = (struct pollfd){ .fd = w->conns[i].fd, .events = POLLIN };
+          }
+      int64_t t = wake - now;
+      struct timespec ts = { .tv_sec = (time_t) (t / 1000), .tv_nsec = (long) (t % 1000) * 1000000 };
+      int r = ppoll (p, n, t > 0 ? &ts : &(struct timespec){ 0, 0 },
+                     w->o->own_signals ? &wait_mask : NULL);
+      if (r <= 0)
+        continue;
+      if (notify_at >= 0 && p[notify_at].revents)
+        {
+          finish_notify (w);
+          if (strcmp (w->notify_result, "exited with status 0") != 0)
+            say (w, "notify %s: %s", w->o->settings->notify, w->notify_result);
+        }
+      for (nfds_t i = 0; i < n && !w->done; i++)
+        if (of[i] && of[i]->fd >= 0 && p[i].revents)
+          serve (w, of[i]);
+      if (!w->done && p[0].revents)
+        accept_all (w);
+    }
+  return w->result;
+}
+
+int
+hg_approval_request (struct hg_cmd *c, const struct hg_approval_opts *o, hg_error **err)
+{
+  struct waiter w = { .c = c, .o = o, .lfd = -1, .tty = -1, .notify_fd = -1 };
+  for (int i = 0; i < MAX_CONNS; i++)
+    w.conns[i].fd = -1;
+  int dirfd = -1;
+  cleanup_free char *json = NULL;
+  int ret = -1;
+  struct sigaction sa = { .sa_handler = on_withdraw }, old[3];
+  sigset_t block, saved;
+  const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+  bool signals_set = false;
+
+  if (setup (&w, err) < 0 || hg_spool_open (o->settings->spool, &dirfd, err) < 0)
+    goto out;
+  w.tty = open ("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (o->own_signals)
+    {
+      /* Blocked except inside ppoll: a Ctrl-C is seen there, never lost. */
+      sigemptyset (&block);
+      for (int i = 0; i < 3; i++)
+        sigaddset (&block, sigs[i]);
+      sigprocmask (SIG_BLOCK, &block, &saved);
+      withdraw_signal = 0;
+      for (int i = 0; i < 3; i++)
+        sigaction (sigs[i], &sa, &old[i]);
+      signals_set = true;
+    }
+  if (publish (&w, dirfd, &json, err) < 0)
+    goto out;
+  if (o->record (o->ctx, c, "request") < 0)
+    {
+      hg_spool_remove (dirfd, c->id);
+      hg_wfail (err, HG_ERR_IO, "the request could not be recorded: nothing runs unrecorded");
+      goto out;
+    }
+  if (o->settings->notify)
+    {
+      w.notify_fd = hg_notify_start (o->settings->notify, json, strlen (json), "request");
+      if (w.notify_fd < 0 && asprintf (&w.notify_result, "could not be started: %s",
+                                       strerror (errno)) < 0)
+        w.notify_result = NULL;
+    }
+
+  ret = (int) loop (&w);
+  hg_spool_remove (dirfd, c->id);
+  if (w.tty >= 0 && write (w.tty, "\r\033[K", 4) < 0)
+    {
+    }
+  if (w.notify_fd >= 0)
+    {
+      /* Give a fast program its last moment, then report what is known. */
+      poll (&(struct pollfd){ .fd = w.notify_fd, .events = POLLIN }, 1, 0);
+      finish_notify (&w);
+    }
+  free (c->note);
+  c->note = NULL;
+  const char *what = ret == HG_APPROVAL_DENIED    ? w.deny_note
+                     : ret == HG_APPROVAL_TIMEOUT ? "no approval before the request expired"
+                     : ret == HG_APPROVAL_WITHDRAWN
+                         ? (o->own_signals && withdraw_signal ? "withdrawn by the requester"
+                                                              : "the process died while waiting")
+                         : NULL;
+  bool notify_failed = o->settings->notify && w.notify_result
+                       && strcmp (w.notify_result, "exited with status 0") != 0;
+  if (what || notify_failed)
+    if (asprintf (&c->note, "%s%s%s%s", what ? what : "", what && notify_failed ? "; " : "",
+                  notify_failed ? "notify " : "", notify_failed ? w.notify_result : "")
+        < 0)
+      c->note = NULL;
+  if (ret == HG_APPROVAL_APPROVED)
+    {
+      strv_free (c->approvers);
+      c->approvers = steal_pointer (&w.names);
+    }
+out:
+  for (int i = 0; i < MAX_CONNS; i++)
+    if (w.conns[i].fd >= 0)
+      close_conn (&w.conns[i]);
+  if (w.lfd >= 0)
+    close (w.lfd);
+  if (w.notify_fd >= 0)
+    close (w.notify_fd);
+  if (w.tty >= 0)
+    close (w.tty);
+  if (dirfd >= 0)
+    close (dirfd);
+  if (signals_set)
+    {
+      for (int i = 0; i < 3; i++)
+        sigaction (sigs[i], &old[i], NULL);
+      sigprocmask (SIG_SETMASK, &saved, NULL);
+    }
+  strv_free (w.names);
+  free (w.deny_note);
+  free (w.notify_result);
+  return ret;
+}
