@@ -170,6 +170,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/hostguard/policy.d
 	install -d -m 0755 $(DESTDIR)$(CACHEDIR)
+	# snapshots made by the previous build: this one validates afresh
+	rm -f $(DESTDIR)$(CACHEDIR)/policy-*.snap
 	install -m 0755 $(BUILD)/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
 	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
 	sed 's|"rules/\*\.conf"|"$(DATADIR)/rules/*.conf"|; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \

@@ -18,6 +18,18 @@ plain_dir (const char *dir)
   return *dir && !strpbrk (dir, "\"\\$") && !glob_pattern_p (dir, 0);
 }
 
+static const char BUILT_IN_RULES[]
+    = "rule fallback-destructive {\n"
+      "  command = {\"rm\", \"rmdir\", \"shred\", \"dd\", \"truncate\", \"mkfs*\", \"wipefs\",\n"
+      "             \"fdisk\", \"sfdisk\", \"parted\", \"lvremove\", \"vgremove\", \"zfs\", \"zpool\",\n"
+      "             \"mysql\", \"mariadb\", \"mysqladmin\", \"mariadb-admin\", \"systemctl\",\n"
+      "             \"service\", \"reboot\", \"shutdown\", \"poweroff\", \"halt\", \"kill\",\n"
+      "             \"pkill\", \"killall\", \"puppet\", \"exportfs\", \"umount\", \"mv\", \"rsync\",\n"
+      "             \"find\", \"chmod\", \"chown\"}\n"
+      "  action = confirm\n"
+      "  message = \"The policy could not be loaded: programs that can lose data ask first.\"\n"
+      "}\n";
+
 int
 hg_policy_fallback (const char *rules_dir, const char *shell, hg_policy **out, hg_error **err)
 {
@@ -51,9 +63,11 @@ hg_policy_fallback (const char *rules_dir, const char *shell, hg_policy **out, h
       if (r == 0)
         return 0;
     }
-  /* No packs, or unusable ones: a policy without rules.  Everything is
-   * allowed and recorded nowhere, but nobody is locked out. */
-  if (asprintf (&text, "hosts = {\"*\"}\nshell = \"%s\"\n", shell) < 0)
+  /* No packs, or unusable ones: a few rules built in, so that the
+   * programs that lose data still ask (the supervisor raises whatever a
+   * rule matches to at least confirm); the rest runs.  Nobody is locked
+   * out, and nothing destructive runs unasked. */
+  if (asprintf (&text, "hosts = {\"*\"}\nshell = \"%s\"\n%s", shell, BUILT_IN_RULES) < 0)
     {
       hg_error_free (perr);
       return hg_fail (err, HG_ERR_NOMEM, "out of memory");

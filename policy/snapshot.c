@@ -205,24 +205,35 @@ settled (const struct hg_source *s, time_t now)
   return !s->exists || (s->mtime_s < now - HG_SNAPSHOT_SETTLE && s->ctime_s < now - HG_SNAPSHOT_SETTLE);
 }
 
-/* Whether the files of this load are ones a snapshot may stand for. */
-static bool
-worth_writing (const struct hg_sources *src)
+/* Whether the files of this load are ones a snapshot may stand for (each
+ * still what was read, trusted, settled), and the snapshot's mode: 0644
+ * only when every file is readable by all, else 0600 (a policy root keeps
+ * to itself must not become readable through its snapshot).  0: none. */
+static mode_t
+snapshot_mode (const struct hg_sources *src)
 {
   if (src->unwatchable || src->n == 0)
-    return false;
+    return 0;
   time_t now = time (NULL);
+  mode_t mode = 0644;
   for (size_t i = 0; i < src->n; i++)
     {
       const struct hg_source *s = &src->v[i];
       struct stat st;
       if (!settled (s, now))
-        return false;
-      if (!s->is_dir
-          && (lstat (s->path, &st) < 0 || hg_check_trusted (s->path, &st, NULL) < 0))
-        return false;
+        return 0;
+      if (s->is_dir)
+        continue;
+      struct hg_source again = { .is_dir = false };
+      if (lstat (s->path, &st) < 0 || hg_check_trusted (s->path, &st, NULL) < 0)
+        return 0;
+      hg_source_set_stat (&again, &st);
+      if (!same_source (s, &again))
+        return 0;
+      if (!(st.st_mode & S_IROTH))
+        mode = 0600;
     }
-  return true;
+  return mode;
 }
 
 static bool
@@ -245,7 +256,8 @@ void
 hg_snapshot_write (const char *cache_dir, const char *path, const struct hg_policy *p,
                    const struct hg_sources *src)
 {
-  if (!cache_dir || geteuid () != 0 || !worth_writing (src))
+  mode_t mode = cache_dir && geteuid () == 0 ? snapshot_mode (src) : 0;
+  if (!mode)
     return;
   cleanup_free char *name = snapshot_name (path);
   cleanup_close int dfd = name ? open_cache_dir (cache_dir) : -1;
@@ -258,11 +270,11 @@ hg_snapshot_write (const char *cache_dir, const char *path, const struct hg_poli
     return;
   snprintf (tmp, sizeof tmp, ".new-%016llx", (unsigned long long) rnd);
   cleanup_close int fd
-      = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      = openat (dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return;
   /* No fsync: a snapshot torn by a crash fails its checksum, and the next
    * load parses the files and writes it again. */
-  if (fchmod (fd, 0644) < 0 || !write_all (fd, buf, len) || renameat (dfd, tmp, dfd, name) < 0)
+  if (fchmod (fd, mode) < 0 || !write_all (fd, buf, len) || renameat (dfd, tmp, dfd, name) < 0)
     unlinkat (dfd, tmp, 0);
 }

@@ -72,6 +72,17 @@ hg_request_digest (const struct hg_digest_in *in, char out[65])
   hash_field (&h, in->exe);
   hash_argv (&h, in->shown_argv, in->argc);
   hash_field (&h, in->argv_sha256);
+  const long long nums[] = { in->login_uid, in->approvals, in->expires };
+  for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+    {
+      char num[32];
+      snprintf (num, sizeof num, "%lld", nums[i]);
+      hash_field (&h, num);
+    }
+  hash_field (&h, in->login_user);
+  hash_field (&h, in->tty);
+  hash_field (&h, in->message);
+  hash_field (&h, in->reason);
   hex_of (&h, out);
 }
 
@@ -85,6 +96,16 @@ hg_record_digest (json_object *rec, char out[65])
   if (!argv || !sha || !json_object_object_get_ex (rec, "uid", &v)
       || !json_object_is_type (v, json_type_int))
     return -1;
+  long long nums[3];
+  static const char *const num_keys[] = { "login_uid", "approvals", "expires" };
+  for (size_t i = 0; i < 3; i++)
+    {
+      json_object *n;
+      nums[i] = json_object_object_get_ex (rec, num_keys[i], &n)
+                        && json_object_is_type (n, json_type_int)
+                    ? (long long) json_object_get_int64 (n)
+                    : -1;
+    }
   struct hg_digest_in in = { .host = hg_rec_str (rec, "host"),
                              .user = hg_rec_str (rec, "user"),
                              .uid = (long long) json_object_get_int64 (v),
@@ -93,7 +114,14 @@ hg_record_digest (json_object *rec, char out[65])
                              .exe = hg_rec_str (rec, "exe"),
                              .shown_argv = (const char *const *) argv,
                              .argc = argc,
-                             .argv_sha256 = sha };
+                             .argv_sha256 = sha,
+                             .login_uid = nums[0],
+                             .approvals = nums[1],
+                             .expires = nums[2],
+                             .login_user = hg_rec_str (rec, "login_user"),
+                             .tty = hg_rec_str (rec, "tty"),
+                             .message = hg_rec_str (rec, "message"),
+                             .reason = hg_rec_str (rec, "reason") };
   hg_request_digest (&in, out);
   return 0;
 }

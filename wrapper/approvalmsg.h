@@ -28,6 +28,10 @@ struct hg_digest_in
   const char *const *shown_argv; /* redacted */
   size_t argc;
   const char *argv_sha256; /* 64 hex digits, of the exact argv */
+  /* Also shown, so also bound: who is logged in, where, why, how many
+   * must agree and until when.  -1: absent. */
+  long long login_uid, approvals, expires;
+  const char *login_user, *tty, *message, *reason;
 };
 
 /* SHA-256 in hex of the exact argv (each word length-prefixed). */

@@ -367,6 +367,28 @@ accept_all (struct waiter *w)
 }
 
 /* The request as the spool file shows it, and the terminal's first lines. */
+/* Whether redaction took shell syntax out of an argument: it only ever
+ * replaces text with "***", so a control character that the shown
+ * argument has fewer of was hidden.  The approver would not see, say,
+ * the `; rm -rf /srv` after an `Authorization:` in a `bash -c` string,
+ * though the approval binds to it. */
+static bool
+hides_shell_syntax (const char *exact, const char *shown)
+{
+  static const char *const syntax[] = { ";", "|", "&", "`", "$(", "\n", ">", "<" };
+  for (size_t i = 0; i < N_ELEMENTS (syntax); i++)
+    {
+      size_t in_exact = 0, in_shown = 0, n = strlen (syntax[i]);
+      for (const char *p = exact; (p = strstr (p, syntax[i])); p += n)
+        in_exact++;
+      for (const char *p = shown; (p = strstr (p, syntax[i])); p += n)
+        in_shown++;
+      if (in_exact > in_shown)
+        return true;
+    }
+  return false;
+}
+
 static int
 publish (struct waiter *w, int dirfd, char **json_out, hg_error **err)
 {
@@ -380,6 +402,12 @@ publish (struct waiter *w, int dirfd, char **json_out, hg_error **err)
   hg_redactor_free (red);
   if (!shown)
     return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < c->argc; i++)
+    if (strcmp (shown[i], c->argv[i]) != 0 && hides_shell_syntax (c->argv[i], shown[i]))
+      return hg_wfail (err, HG_ERR_INVALID,
+                       "argument %zu hides shell syntax inside a blanked secret, and an approver "
+                       "must see what runs: pass the secret another way (a file, the environment)",
+                       i);
   hg_argv_sha256 ((const char *const *) c->argv, c->argc, c->argv_sha256);
   /* The digest is of the record as the approver will read it (see
    * hg_record_digest): built once without it, parsed back, hashed, then
@@ -516,7 +544,7 @@ loop (struct waiter *w)
       if (notify_at >= 0 && p[notify_at].revents)
         {
           finish_notify (w);
-          if (strcmp (w->notify_result, "exited with status 0") != 0)
+          if (w->notify_result && strcmp (w->notify_result, "exited with status 0") != 0)
             say (w, "notify %s: %s", w->o->settings->notify, w->notify_result);
         }
       for (nfds_t i = 0; i < n && !w->done; i++)
@@ -542,6 +570,18 @@ hg_approval_request (struct hg_cmd *c, const struct hg_approval_opts *o, hg_erro
   const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
   bool signals_set = false;
 
+  /* Root without a personal login (ssh root@, a service) is nobody in
+   * particular: every approver, the requester too from another session,
+   * would be "another person". */
+  if ((c->uid == 0 || o->self_uid == 0)
+      && (c->login_uid == (uid_t) -1 || c->login_uid == 0))
+    {
+      hg_wfail (err, HG_ERR_INVALID,
+                "root without a personal login (login uid %s) cannot ask for approval: nobody "
+                "could tell the approver from you; log in as yourself and use sudo",
+                c->login_uid == 0 ? "0" : "unset");
+      goto out;
+    }
   if (setup (&w, err) < 0 || hg_spool_open (o->settings->spool, &dirfd, err) < 0)
     goto out;
   w.tty = open ("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);

@@ -105,26 +105,36 @@ shown_digest (json_object *rec, const char *id, char out[65], hg_error **err)
   return 0;
 }
 
-/* The name the approver types must be the uid's, as this host knows it:
- * a request may not show one person's name for another's uid. */
+/* The names shown must be the uids' as this host knows them: a request
+ * may not show one person's name for another's uid, as its user (the name
+ * the approver types) or as its login user. */
+static bool
+names_uid (const char *name, int64_t uid)
+{
+  struct passwd pw, *res = NULL;
+  char buf[4096], num[24];
+  const char *known = num;
+  if (getpwuid_r ((uid_t) uid, &pw, buf, sizeof buf, &res) == 0 && res)
+    known = res->pw_name;
+  else
+    snprintf (num, sizeof num, "%lld", (long long) uid);
+  return strcmp (known, name) == 0;
+}
+
 static int
 check_user_name (json_object *rec, const char *id, hg_error **err)
 {
-  const char *user = hg_rec_str (rec, "user");
-  int64_t uid = get_int (rec, "uid", -1);
+  const char *user = hg_rec_str (rec, "user"), *login = hg_rec_str (rec, "login_user");
+  int64_t uid = get_int (rec, "uid", -1), login_uid = get_int (rec, "login_uid", -1);
   if (!user || uid < 0 || uid > (int64_t) UINT32_MAX - 1)
     return hg_wfail (err, HG_ERR_INVALID, "request %s names no user: refused", id);
-  struct passwd pw, *res = NULL;
-  char buf[4096], num[24];
-  const char *name = num;
-  if (getpwuid_r ((uid_t) uid, &pw, buf, sizeof buf, &res) == 0 && res)
-    name = res->pw_name;
-  else
-    snprintf (num, sizeof num, "%lld", (long long) uid);
-  if (strcmp (name, user) != 0)
+  if (!names_uid (user, uid))
+    return hg_wfail (err, HG_ERR_INVALID, "request %s: user '%s' is not the name of uid %lld here: "
+                     "refused", id, user, (long long) uid);
+  if (login && login_uid >= 0 && login_uid < (int64_t) UINT32_MAX && !names_uid (login, login_uid))
     return hg_wfail (err, HG_ERR_INVALID,
-                     "request %s names user '%s' for uid %lld, which is '%s' here: refused", id,
-                     user, (long long) uid, name);
+                     "request %s: login user '%s' is not the name of login uid %lld here: refused",
+                     id, login, (long long) login_uid);
   return 0;
 }
 

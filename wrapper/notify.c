@@ -175,10 +175,13 @@ hg_notify_start (const char *prog, const char *json, size_t len, const char *eve
       _exit (dog < 0 ? 1 : 0);
     }
   close (p[1]);
-  int st;
-  while (waitpid (first, &st, 0) < 0 && errno == EINTR)
+  int st = 0;
+  pid_t r;
+  while ((r = waitpid (first, &st, 0)) < 0 && errno == EINTR)
     ;
-  if (!WIFEXITED (st) || WEXITSTATUS (st) != 0)
+  /* ECHILD: SIGCHLD ignored by whoever started us, so the first child was
+   * reaped for us; the pipe still tells whether the watchdog runs. */
+  if (r == first && (!WIFEXITED (st) || WEXITSTATUS (st) != 0))
     {
       close (p[0]);
       errno = EAGAIN;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "approvalmsg.h"
@@ -19,9 +20,10 @@
 #include "spool.h"
 #include "util.h"
 
-/* Sockets are named through /proc/self/fd/DIRFD/ID/socket: sun_path holds
- * 108 bytes, a spool path may be longer, and the directory descriptor is
- * the one that was checked. */
+#define CONNECT_TRIES 100 /* 50 ms apart: 5 s */
+
+/* Where the requester binds its socket: through the spool's descriptor,
+ * so the directory is the one that was checked. */
 static int
 sock_addr (int dirfd, const char *id, struct sockaddr_un *a, socklen_t *len)
 {
@@ -31,6 +33,36 @@ sock_addr (int dirfd, const char *id, struct sockaddr_un *a, socklen_t *len)
   if (n < 0 || (size_t) n >= sizeof a->sun_path)
     return -1;
   *len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + (size_t) n + 1);
+  return 0;
+}
+
+/* The entry's socket, pinned: opened with O_PATH|O_NOFOLLOW and checked
+ * (a socket, of `owner`; any owner when owner is (uid_t) -1), then reached
+ * through /proc/self/fd/N of that descriptor, so that what is connected to
+ * is the inode that was checked, never a symlink its owner put there. */
+static int
+pin_socket (int dirfd, const char *id, uid_t owner, int *pinned, struct sockaddr_un *a,
+            socklen_t *len)
+{
+  cleanup_close int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (d < 0)
+    return -1;
+  cleanup_close int fd = openat (d, "socket", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return -1;
+  if (!S_ISSOCK (st.st_mode) || (owner != (uid_t) -1 && st.st_uid != owner))
+    {
+      errno = EPERM;
+      return -1;
+    }
+  memset (a, 0, sizeof *a);
+  a->sun_family = AF_UNIX;
+  int n = snprintf (a->sun_path, sizeof a->sun_path, "/proc/self/fd/%d", fd);
+  if (n < 0 || (size_t) n >= sizeof a->sun_path)
+    return -1;
+  *len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + (size_t) n + 1);
+  *pinned = steal_fd (&fd);
   return 0;
 }
 
@@ -115,7 +147,7 @@ hg_spool_create (int dirfd, const char *id, const char *json, size_t len, int *l
   cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (d < 0 || s < 0 || sock_addr (dirfd, id, &a, &alen) < 0
       || bind (s, (struct sockaddr *) &a, alen) < 0 || fchmodat (d, "socket", 0666, 0) < 0
-      || listen (s, 16) < 0)
+      || listen (s, SOMAXCONN) < 0)
     {
       int e = errno;
       hg_spool_remove (dirfd, id);
@@ -266,21 +298,33 @@ hg_spool_connect (int dirfd, const char *id, uid_t owner, int *out, hg_error **e
   struct stat st;
   if (d < 0 || fstat (d, &st) < 0 || st.st_uid != owner)
     return hg_wfail (err, HG_ERR_IO, "request %s: its directory is gone or changed hands", id);
-  if (fstatat (d, "socket", &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return hg_wfail (err, HG_ERR_IO, "request %s has no socket: %s", id, strerror (errno));
-  if (!S_ISSOCK (st.st_mode) || st.st_uid != owner)
-    return hg_wfail (err, HG_ERR_IO, "request %s: its socket is not the requester's: refused", id);
   struct sockaddr_un a;
   socklen_t alen;
+  int pinned_fd = -1;
+  if (pin_socket (dirfd, id, owner, &pinned_fd, &a, &alen) < 0)
+    return hg_wfail (err, HG_ERR_IO, "request %s: %s", id,
+                     errno == EPERM ? "its socket is not the requester's: refused"
+                                    : "it has no socket (gone?)");
+  cleanup_close int pinned = pinned_fd;
   cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0 || sock_addr (dirfd, id, &a, &alen) < 0)
+  if (s < 0)
     return hg_wfail (err, HG_ERR_IO, "socket: %s", strerror (errno));
-  if (connect (s, (struct sockaddr *) &a, alen) < 0)
+  /* A full backlog (the requester busy turning others away) is waited
+   * out for a while, not taken for an answer. */
+  int r = -1;
+  for (int tries = 0; tries < CONNECT_TRIES; tries++)
+    {
+      r = connect (s, (struct sockaddr *) &a, alen);
+      if (r == 0 || errno != EAGAIN)
+        break;
+      nanosleep (&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+    }
+  if (r < 0)
     return hg_wfail (err, HG_ERR_IO, "request %s: cannot reach the requester: %s", id,
                      errno == ECONNREFUSED ? "it is gone"
-                     : errno == EAGAIN     ? "it is busy; try again"
+                     : errno == EAGAIN     ? "it stayed busy; try again"
                                            : strerror (errno));
-  /* The name was checked; what answers on it must be the owner too. */
+  /* The inode was checked; what answers on it must be the owner too. */
   struct ucred cred;
   socklen_t clen = sizeof cred;
   if (getsockopt (s, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 || cred.uid != owner)
@@ -296,9 +340,13 @@ hg_spool_alive (int dirfd, const char *id)
 {
   struct sockaddr_un a;
   socklen_t alen;
+  int pinned_fd = -1;
+  if (pin_socket (dirfd, id, (uid_t) -1, &pinned_fd, &a, &alen) < 0)
+    return errno == ENOENT || errno == EPERM ? 0 : 1; /* no socket: dead; cannot tell: not */
+  cleanup_close int pinned = pinned_fd;
   cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0 || sock_addr (dirfd, id, &a, &alen) < 0)
-    return 1; /* cannot tell: not stale */
+  if (s < 0)
+    return 1;
   if (connect (s, (struct sockaddr *) &a, alen) == 0 || errno == EAGAIN)
     return 1; /* a full backlog is a busy requester, not a dead one */
   return 0;

@@ -51,6 +51,7 @@ echo "\$1" >"$T/out/notify.event"
 id -u >"$T/out/notify.uid"
 ls /proc/\$\$/fd | sort -n | tr '\n' ' ' >"$T/out/notify.fds"
 grep -E '^Sig(Blk|Ign)' /proc/\$\$/status >"$T/out/notify.sig"
+touch "$T/out/notify.done"
 EOP
   chmod 0755 "$T/bin"/*
   policy 1 30
@@ -288,6 +289,8 @@ approve_as 2002 hgalice
 finish
 EOS
   [[ "$output" == *"requester exit 0"* ]]
+  # notify runs detached: it may still be writing
+  for _ in $(seq 100); do [ -e "$T/out/notify.done" ] && break; sleep 0.1; done
   jq -e '.event == "request" and .user == "hgalice" and (.digest | length) == 64 and .approvals == 1' "$T/out/notify.json"
   ! grep -q hunter2 "$T/out/notify.json"
   [ "$(cat "$T/out/notify.event")" = request ]
@@ -327,6 +330,7 @@ EOS
   r=$(jq -c 'select(.event=="decision") | [.decision, .break_glass, .reason]' "$T/log/hgalice.jsonl")
   [ "$r" = '["confirmed",true,"INC-1: db down"]' ]
   [ "$(jq -r 'select(.event=="decision") | .decision' "$T/log/hgcarol.jsonl")" = denied ]
+  for _ in $(seq 100); do [ -e "$T/out/notify.done" ] && break; sleep 0.1; done
   [ "$(cat "$T/out/notify.event")" = break-glass ]
 }
 
@@ -369,4 +373,26 @@ EOS
   [[ "$output" == *"session exit 0"* ]]
   [ "$(jq -r 'select(.event=="decision") | .decision' "$T/log/hgalice.jsonl")" = approved ]
   [ "$(jq -r 'select(.event=="decision") | .mode' "$T/log/hgalice.jsonl")" = shell ]
+}
+
+@test "approve: root without a personal login, and shell syntax hidden by redaction, are refused before any request" {
+  scenario <<'EOS'
+echo "--- root, login uid unset:"
+( echo 4294967295 >/proc/self/loginuid; exec "$PTY" -t 10 -- "$HG" -- "$T/bin/dropit" ); echo "status=$?"
+echo "--- a blanked header that hides a command:"
+as 2001 "$PTY" -t 10 -- "$HG" -- "$T/bin/dropit" 'Authorization: Bearer x; rm -rf /srv'; echo "status=$?"
+echo "--- a blanked header without one still asks:"
+as 2001 "$PTY" -t 60 -- "$HG" -- "$T/bin/dropit" 'Authorization: Bearer x' >"$T/out/req.txt" 2>&1 &
+REQ=$!
+wait_for_request
+jq -r '.argv[1]' "$T/spool/$ID/request.json"
+deny_as 2002
+finish
+echo "entries: $(ls "$T/spool" | wc -l)"
+EOS
+  [[ "$output" == *"root, login uid unset:"*"root without a personal login (login uid unset)"*"status=77"* ]]
+  [[ "$output" == *"hides a command:"*"argument 1 hides shell syntax inside a blanked secret"*"status=77"* ]]
+  [[ "$output" == *"still asks:"*"Authorization: ***"*"deny status 0"*"requester exit 77"* ]]
+  [[ "$output" == *"entries: 0"* ]]
+  [ ! -e "$T/out/ran" ]
 }

@@ -514,6 +514,33 @@ test_decide_10000_rules (void **state)
   policy_destroy (p);
 }
 
+/* The fallback without usable packs still asks before the programs that
+ * lose data, on every host, and lets the rest through. */
+static void
+test_fallback_without_packs (void **state)
+{
+  hg_policy *p = NULL;
+  hg_error *err = NULL;
+  assert_int_equal (hg_policy_fallback ("/nonexistent-hostguard-rules", "/bin/sh", &p, &err),
+                    HG_FALLBACK_BARE);
+  assert_null (err);
+  const char *rm[] = { "rm", "-rf", "/srv" }, *ls[] = { "ls", "-l" };
+  struct hg_request req = { .argv = rm, .argc = 3, .exe = "/usr/bin/rm", .cwd = "/",
+                            .user = "root", .host_short = "web1" };
+  hg_verdict *v = NULL;
+  assert_int_equal (hg_policy_decide (p, &req, &v, &err), 0);
+  assert_true (hg_verdict_guarded (v));
+  assert_int_equal (hg_verdict_action (v), HG_ACTION_CONFIRM);
+  hg_verdict_free (v);
+  req.argv = ls;
+  req.argc = 2;
+  req.exe = "/usr/bin/ls";
+  assert_int_equal (hg_policy_decide (p, &req, &v, &err), 0);
+  assert_int_equal (hg_verdict_action (v), HG_ACTION_ALLOW);
+  hg_verdict_free (v);
+  hg_policy_free (p);
+}
+
 int
 main (void)
 {
@@ -526,6 +553,7 @@ main (void)
     cmocka_unit_test (test_decide_unknowable),
     cmocka_unit_test (test_decide_why_capped),
     cmocka_unit_test (test_decide_10000_rules),
+    cmocka_unit_test (test_fallback_without_packs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
