@@ -261,15 +261,20 @@ ms_since (const struct timespec *t0)
   return (int64_t) (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+static struct sup *volatile sup_alive; /* volatile: never read, yet kept */
+
 int
 hg_supervise_run (const hg_policy *p, const struct hg_supervise_opts *o, const char *path,
                   char *const argv[], struct hg_exec_result *r, hg_error **err)
 {
   /* Lives as long as the process: worker threads may still answer the
-   * session's leftovers after this returns. */
+   * session's leftovers after this returns.  Held by a static pointer, so
+   * that it is reachable to the end (LeakSanitizer agrees); one
+   * supervision per process. */
   struct sup *s = calloc (1, sizeof *s);
   if (!s)
     return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+  sup_alive = s;
   s->policy = p;
   s->settings = hg_policy_settings (p);
   s->opts = *o;
