@@ -73,6 +73,60 @@ approver_usage (FILE *out)
          out);
 }
 
+struct approver_opts
+{
+  bool json;
+  const char *reason, *policy;
+};
+
+/* The options of pending (`shortopts` "+jf:h") and of approve and deny
+ * ("r:f:h": options may follow the ID): -1 to go on, else the exit
+ * status. */
+static int
+parse_opts (int argc, char **argv, const char *shortopts, struct approver_opts *o)
+{
+  static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+                                        { "reason", required_argument, NULL, 'r' },
+                                        { "policy", required_argument, NULL, 'f' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
+  *o = (struct approver_opts) { 0 };
+  optind = 0;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
+    {
+      /* A long option of the other commands is refused like an unknown one. */
+      const char *bad = argv[optind - 1];
+      if (c != '?' && c != ':' && !strchr (shortopts, c))
+        {
+          if (optarg && optarg == argv[optind - 1] && optind >= 2)
+            bad = argv[optind - 2]; /* "--reason TEXT": name the option */
+          c = '?';
+        }
+      switch (c)
+        {
+        case 'j':
+          o->json = true;
+          break;
+        case 'r':
+          o->reason = optarg;
+          break;
+        case 'f':
+          o->policy = optarg;
+          break;
+        case 'h':
+          approver_usage (stdout);
+          return 0;
+        default:
+          hg_warn ("unknown or incomplete option '%s'", bad);
+          approver_usage (stderr);
+          return HG_EXIT_USAGE;
+        }
+    }
+  return -1;
+}
+
 static int
 load (const char *path, hg_policy **pol, int *dirfd)
 {
@@ -154,32 +208,12 @@ print_row (json_object *rec, const char *id, int64_t left)
 int
 hg_main_pending (int argc, char **argv)
 {
-  static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-                                        { "policy", required_argument, NULL, 'f' },
-                                        { "help", no_argument, NULL, 'h' },
-                                        { NULL, 0, NULL, 0 } };
-  bool json = false;
-  const char *policy = NULL;
-  optind = 0;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long (argc, argv, "+jf:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'j':
-        json = true;
-        break;
-      case 'f':
-        policy = optarg;
-        break;
-      case 'h':
-        approver_usage (stdout);
-        return 0;
-      default:
-        hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
-        approver_usage (stderr);
-        return HG_EXIT_USAGE;
-      }
+  struct approver_opts o;
+  int done = parse_opts (argc, argv, "+jf:h", &o);
+  if (done >= 0)
+    return done;
+  bool json = o.json;
+  const char *policy = o.policy;
   if (optind < argc)
     {
       hg_warn ("pending takes no arguments");
@@ -345,31 +379,11 @@ send_verdict (int fd, const struct hg_approval_msg *m, struct hg_approval_reply 
 static int
 answer (int argc, char **argv, bool approving)
 {
-  static const struct option opts[] = { { "reason", required_argument, NULL, 'r' },
-                                        { "policy", required_argument, NULL, 'f' },
-                                        { "help", no_argument, NULL, 'h' },
-                                        { NULL, 0, NULL, 0 } };
-  const char *reason = NULL, *policy = NULL;
-  optind = 0;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long (argc, argv, "r:f:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'r':
-        reason = optarg;
-        break;
-      case 'f':
-        policy = optarg;
-        break;
-      case 'h':
-        approver_usage (stdout);
-        return 0;
-      default:
-        hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
-        approver_usage (stderr);
-        return HG_EXIT_USAGE;
-      }
+  struct approver_opts o;
+  int done = parse_opts (argc, argv, "r:f:h", &o);
+  if (done >= 0)
+    return done;
+  const char *reason = o.reason, *policy = o.policy;
   if (optind != argc - 1 || !hg_request_id_valid (argv[optind]))
     {
       hg_warn (optind == argc - 1 ? "'%s' is not a request ID (32 hex digits, see hostguard pending)"

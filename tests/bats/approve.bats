@@ -396,3 +396,18 @@ EOS
   [[ "$output" == *"entries: 0"* ]]
   [ ! -e "$T/out/ran" ]
 }
+
+@test "approve: bad options and IDs are usage errors (64)" {
+  run "$HG" pending --reason x
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"unknown or incomplete option '--reason'"* ]]
+  run "$HG" approve 0123456789abcdef0123456789abcdef --json
+  [ "$status" -eq 64 ]
+  run "$HG" approve ../../etc/passwd
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"is not a request ID"* ]]
+  run "$HG" deny
+  [ "$status" -eq 64 ]
+  run "$HG" --break-glass -- true
+  [ "$status" -eq 64 ]
+}
