@@ -7,6 +7,7 @@
  * requester, not this client, decides whether the approval counts. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <json-c/json.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -237,6 +239,27 @@ hg_main_pending (int argc, char **argv)
   unsigned shown = 0;
   for (size_t i = 0; ids[i]; i++)
     {
+      /* Liveness first, from the directory and its socket: a planted
+       * entry nobody listens on costs a connect, not the parse of up to
+       * 6 MiB.  One still being made (not yet 0755) is left alone. */
+      struct stat dst;
+      if (fstatat (dfd, ids[i], &dst, AT_SYMLINK_NOFOLLOW) < 0)
+        continue; /* gone meanwhile */
+      if (!S_ISDIR (dst.st_mode))
+        {
+          hg_warn ("skipped: request %s: not a directory (a symlink?): refused", ids[i]);
+          continue;
+        }
+      if (!(dst.st_mode & S_IXOTH))
+        continue;
+      if (!hg_spool_alive (dfd, ids[i]))
+        {
+          /* A requester that died (kill -9, a reboot of its session)
+           * leaves its entry: its owner or root clears it, others skip. */
+          if (geteuid () == 0 || geteuid () == dst.st_uid)
+            hg_spool_remove (dfd, ids[i]);
+          continue;
+        }
       cleanup_json json_object *rec = NULL;
       uid_t owner;
       bool gone;
@@ -255,14 +278,8 @@ hg_main_pending (int argc, char **argv)
           continue;
         }
       int64_t left = get_int (rec, "expires", 0) - (int64_t) now;
-      if (left <= 0 || !hg_spool_alive (dfd, ids[i]))
-        {
-          /* A requester that died (kill -9, a reboot of its session)
-           * leaves its entry: its owner or root clears it, others skip. */
-          if (geteuid () == 0 || geteuid () == owner)
-            hg_spool_remove (dfd, ids[i]);
-          continue;
-        }
+      if (left <= 0)
+        continue; /* its requester removes it as it gives up */
       if (json)
         {
           json_object_object_add (rec, "left", json_object_new_int64 (left));

@@ -234,6 +234,13 @@ F=0123456789abcdef0123456789abcdef
 setpriv --reuid 2003 --regid 2003 --clear-groups sh -c \
   'mkdir -m 0755 "$1" && sed "s/$2/$3/g" "$4" >"$1/request.json"' \
   sh "$T/spool/$F" "$ID" "$F" "$T/spool/$ID/request.json"
+# ... and listens on its socket, as a live request would
+setpriv --reuid 2003 --regid 2003 --clear-groups /usr/bin/python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666); s.listen()
+time.sleep(20)' "$T/spool/$F/socket" &
+FAKE=$!
+for _ in $(seq 100); do [ -S "$T/spool/$F/socket" ] && break; sleep 0.05; done
 echo "--- forged (owned by carol, names alice):"
 as 2002 "$HG" approve "$F" </dev/null; echo "approve status $?"
 # root replaces an entry by a symlink to a real request's directory
@@ -250,6 +257,7 @@ echo "--- tampered:"
 as 2002 "$HG" approve "$ID" </dev/null; echo "approve status $?"
 raw_as 2002 deny
 finish
+kill "$FAKE"
 EOS
   [[ "$output" == *"forged (owned by carol, names alice):"*"a forgery, refused"*"approve status 77"* ]]
   [[ "$output" == *"symlink:"*"not a directory (a symlink?): refused"*"approve status 77"* ]]
