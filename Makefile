@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HE
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lutil -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lutil -lpthread $(shell pkg-config --libs libseccomp)
 
 helpers: $(HELPER_BIN)
 
