@@ -257,7 +257,7 @@ hg_main_pending (int argc, char **argv)
           /* A requester that died (kill -9, a reboot of its session)
            * leaves its entry: its owner or root clears it, others skip. */
           if (geteuid () == 0 || geteuid () == dst.st_uid)
-            hg_spool_remove (dfd, ids[i]);
+            hg_spool_remove_seen (dfd, ids[i], &dst);
           continue;
         }
       cleanup_json json_object *rec = NULL;

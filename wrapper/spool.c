@@ -166,18 +166,34 @@ hg_spool_create (int dirfd, const char *id, const char *json, size_t len, int *l
   return 0;
 }
 
+/* Removes the entry's files from the directory open as d, then the
+ * directory itself when it is empty. */
+static void
+remove_entry (int dirfd, const char *id, int d)
+{
+  unlinkat (d, "socket", 0);
+  unlinkat (d, "request.json", 0);
+  unlinkat (d, "request.json.new", 0);
+  unlinkat (dirfd, id, AT_REMOVEDIR);
+}
+
 void
 hg_spool_remove (int dirfd, const char *id)
 {
-  int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (d >= 0)
-    {
-      unlinkat (d, "socket", 0);
-      unlinkat (d, "request.json", 0);
-      unlinkat (d, "request.json.new", 0);
-      close (d);
-    }
-  unlinkat (dirfd, id, AT_REMOVEDIR);
+    remove_entry (dirfd, id, d);
+  else
+    unlinkat (dirfd, id, AT_REMOVEDIR);
+}
+
+void
+hg_spool_remove_seen (int dirfd, const char *id, const struct stat *seen)
+{
+  cleanup_close int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (d >= 0 && fstat (d, &st) == 0 && st.st_dev == seen->st_dev && st.st_ino == seen->st_ino)
+    remove_entry (dirfd, id, d);
 }
 
 static int

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -40,6 +41,9 @@ int hg_spool_create (int dirfd, const char *id, const char *json, size_t len, in
                      hg_error **err);
 /* Removes the entry (quietly: it may be gone). */
 void hg_spool_remove (int dirfd, const char *id);
+/* The same, only if ID is still the directory `seen` describes: a dead
+ * entry that `pending` found, which its owner may have swapped since. */
+void hg_spool_remove_seen (int dirfd, const char *id, const struct stat *seen);
 
 /* Reads and checks the request: *rec is the parsed request, *owner the
  * entry's owner.  *gone when there is no such request (or not yet). */
