@@ -92,32 +92,21 @@ hg_record_digest (json_object *rec, char out[65])
   size_t argc = 0;
   cleanup_strv char **argv = hg_record_argv (rec, &argc);
   const char *sha = hg_rec_str (rec, "argv_sha256");
-  json_object *v;
-  if (!argv || !sha || !json_object_object_get_ex (rec, "uid", &v)
-      || !json_object_is_type (v, json_type_int))
+  int64_t uid = hg_rec_int (rec, "uid", INT64_MIN);
+  if (!argv || !sha || uid == INT64_MIN)
     return -1;
-  long long nums[3];
-  static const char *const num_keys[] = { "login_uid", "approvals", "expires" };
-  for (size_t i = 0; i < 3; i++)
-    {
-      json_object *n;
-      nums[i] = json_object_object_get_ex (rec, num_keys[i], &n)
-                        && json_object_is_type (n, json_type_int)
-                    ? (long long) json_object_get_int64 (n)
-                    : -1;
-    }
   struct hg_digest_in in = { .host = hg_rec_str (rec, "host"),
                              .user = hg_rec_str (rec, "user"),
-                             .uid = (long long) json_object_get_int64 (v),
+                             .uid = (long long) uid,
                              .cwd = hg_rec_str (rec, "cwd"),
                              .rule = hg_rec_str (rec, "rule"),
                              .exe = hg_rec_str (rec, "exe"),
                              .shown_argv = (const char *const *) argv,
                              .argc = argc,
                              .argv_sha256 = sha,
-                             .login_uid = nums[0],
-                             .approvals = nums[1],
-                             .expires = nums[2],
+                             .login_uid = (long long) hg_rec_int (rec, "login_uid", -1),
+                             .approvals = (long long) hg_rec_int (rec, "approvals", -1),
+                             .expires = (long long) hg_rec_int (rec, "expires", -1),
                              .login_user = hg_rec_str (rec, "login_user"),
                              .tty = hg_rec_str (rec, "tty"),
                              .message = hg_rec_str (rec, "message"),

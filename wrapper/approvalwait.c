@@ -96,25 +96,14 @@ say (struct waiter *w, const char *fmt, ...)
     }
 }
 
-static char *
-name_of_uid (uid_t uid)
-{
-  struct passwd pw, *res = NULL;
-  char buf[4096];
-  char *s = NULL;
-  if (getpwuid_r (uid, &pw, buf, sizeof buf, &res) == 0 && res)
-    return strdup (res->pw_name);
-  return asprintf (&s, "%u", (unsigned) uid) < 0 ? NULL : s;
-}
-
 /* "bob", or "root (login bob)" for root reached through sudo. */
 static char *
 person_name (uid_t uid, uid_t login)
 {
-  cleanup_free char *u = name_of_uid (uid);
+  cleanup_free char *u = hg_user_name (uid);
   if (login == (uid_t) -1 || login == uid)
     return steal_pointer (&u);
-  cleanup_free char *l = name_of_uid (login);
+  cleanup_free char *l = hg_user_name (login);
   char *s = NULL;
   if (!u || !l || asprintf (&s, "%s (login %s)", u, l) < 0)
     return NULL;
@@ -366,7 +355,6 @@ accept_all (struct waiter *w)
     }
 }
 
-/* The request as the spool file shows it, and the terminal's first lines. */
 /* Whether redaction took shell syntax out of an argument: it only ever
  * replaces text with "***", so a control character that the shown
  * argument has fewer of was hidden.  The approver would not see, say,
@@ -389,6 +377,7 @@ hides_shell_syntax (const char *exact, const char *shown)
   return false;
 }
 
+/* The request as the spool file shows it, and the terminal's first lines. */
 static int
 publish (struct waiter *w, int dirfd, char **json_out, hg_error **err)
 {

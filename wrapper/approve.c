@@ -12,7 +12,6 @@
 #include <grp.h>
 #include <json-c/json.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,15 +55,6 @@ cleanup_audit_impl (struct hg_audit **a)
     hg_audit_close (*a);
 }
 #define cleanup_audit __attribute__ ((cleanup (cleanup_audit_impl)))
-
-static int64_t
-get_int (json_object *rec, const char *key, int64_t dflt)
-{
-  json_object *v;
-  if (json_object_object_get_ex (rec, key, &v) && json_object_is_type (v, json_type_int))
-    return json_object_get_int64 (v);
-  return dflt;
-}
 
 static void
 approver_usage (FILE *out)
@@ -167,21 +157,15 @@ shown_digest (json_object *rec, const char *id, char out[65], hg_error **err)
 static bool
 names_uid (const char *name, int64_t uid)
 {
-  struct passwd pw, *res = NULL;
-  char buf[4096], num[24];
-  const char *known = num;
-  if (getpwuid_r ((uid_t) uid, &pw, buf, sizeof buf, &res) == 0 && res)
-    known = res->pw_name;
-  else
-    snprintf (num, sizeof num, "%lld", (long long) uid);
-  return strcmp (known, name) == 0;
+  cleanup_free char *known = hg_user_name ((uid_t) uid);
+  return known && strcmp (known, name) == 0;
 }
 
 static int
 check_user_name (json_object *rec, const char *id, hg_error **err)
 {
   const char *user = hg_rec_str (rec, "user"), *login = hg_rec_str (rec, "login_user");
-  int64_t uid = get_int (rec, "uid", -1), login_uid = get_int (rec, "login_uid", -1);
+  int64_t uid = hg_rec_int (rec, "uid", -1), login_uid = hg_rec_int (rec, "login_uid", -1);
   if (!user || uid < 0 || uid > (int64_t) UINT32_MAX - 1)
     return hg_wfail (err, HG_ERR_INVALID, "request %s names no user: refused", id);
   if (!names_uid (user, uid))
@@ -277,7 +261,7 @@ hg_main_pending (int argc, char **argv)
           hg_warn ("skipped: %s", why);
           continue;
         }
-      int64_t left = get_int (rec, "expires", 0) - (int64_t) now;
+      int64_t left = hg_rec_int (rec, "expires", 0) - (int64_t) now;
       if (left <= 0)
         continue; /* its requester removes it as it gives up */
       if (json)
@@ -320,13 +304,13 @@ show (json_object *rec, int64_t left)
     {
       cleanup_free char *v = hg_escape_str (hg_rec_str (rec, rows[i][1]));
       if (strcmp (rows[i][1], "user") == 0)
-        printf ("  %-12s %s (uid %lld)\n", rows[i][0], v, (long long) get_int (rec, "uid", -1));
+        printf ("  %-12s %s (uid %lld)\n", rows[i][0], v, (long long) hg_rec_int (rec, "uid", -1));
       else
         printf ("  %-12s %s\n", rows[i][0], v);
     }
   cleanup_free char *cmd = hg_rec_command (rec);
   printf ("  %-12s %s\n", "command:", cmd);
-  printf ("  %-12s %lld distinct people\n", "approvals:", (long long) get_int (rec, "approvals", 1));
+  printf ("  %-12s %lld distinct people\n", "approvals:", (long long) hg_rec_int (rec, "approvals", 1));
   printf ("  %-12s %lld:%02lld\n", "time left:", (long long) left / 60, (long long) left % 60);
   fflush (stdout);
 }
@@ -430,7 +414,7 @@ answer (int argc, char **argv, bool approving)
       hg_warn ("%s", hg_error_message (err));
       return gone ? EXIT_GONE : HG_EXIT_REFUSED;
     }
-  int64_t left = get_int (rec, "expires", 0) - (int64_t) time (NULL);
+  int64_t left = hg_rec_int (rec, "expires", 0) - (int64_t) time (NULL);
   if (left <= 0)
     {
       hg_warn ("request %s has expired", id);
@@ -446,9 +430,9 @@ answer (int argc, char **argv, bool approving)
   show (rec, left);
 
   /* Said here for the person at the keyboard; decided by the requester. */
-  uid_t my_login = hg_login_uid_of (getpid ());
-  if (hg_same_person (getuid (), my_login, (uid_t) get_int (rec, "uid", -1),
-                      (uid_t) get_int (rec, "login_uid", -1)))
+  uid_t my_login = hg_login_uid_of (0);
+  if (hg_same_person (getuid (), my_login, (uid_t) hg_rec_int (rec, "uid", -1),
+                      (uid_t) hg_rec_int (rec, "login_uid", -1)))
     {
       hg_warn ("this is your own request (same uid or login uid): someone else must %s it",
                approving ? "approve" : "deny");

@@ -15,10 +15,11 @@
 #include "cmd.h"
 #include "error.h"
 #include "host.h"
+#include "peer.h"
 #include "util.h"
 
-static char *
-user_name (uid_t uid)
+char *
+hg_user_name (uid_t uid)
 {
   struct passwd pw, *res = NULL;
   char buf[4096];
@@ -51,15 +52,10 @@ read_line (const char *path)
 static int
 login_uid (uid_t *out)
 {
-  cleanup_free char *s = read_line ("/proc/self/loginuid");
-  if (!s || !*s)
+  uid_t u = hg_login_uid_of (0); /* the strict reader peer.c uses for approvers */
+  if (u == (uid_t) -1) /* never set, or unreadable */
     return -1;
-  char *end = NULL;
-  errno = 0;
-  unsigned long v = strtoul (s, &end, 10);
-  if (errno || *end || v >= 4294967295UL) /* (uid_t) -1: never set */
-    return -1;
-  *out = (uid_t) v;
+  *out = u;
   return 0;
 }
 
@@ -135,13 +131,13 @@ hg_cmd_init_self (struct hg_cmd *c, enum hg_mode mode, const char *const *argv, 
     return hg_wfail (err, HG_ERR_IO, "cannot read the host name: %s", strerror (errno));
 
   c->uid = getuid ();
-  if (!(c->user = user_name (c->uid)))
+  if (!(c->user = hg_user_name (c->uid)))
     goto nomem;
   uid_t luid;
   if (login_uid (&luid) == 0)
     {
       c->login_uid = luid;
-      if (!(c->login_user = user_name (luid)))
+      if (!(c->login_user = hg_user_name (luid)))
         goto nomem;
     }
   c->pid = getpid ();

@@ -86,6 +86,10 @@ struct hg_cmd
 
 /* Fills identity (host, user, uid, login user, pid, tty, cwd, boot id, a
  * fresh id) from the kernel for the calling process, and copies argv. */
+/* The user name of uid, or its number when the passwd database has none
+ * (containers, deleted users).  malloc'd; NULL on ENOMEM. */
+char *hg_user_name (uid_t uid);
+
 int hg_cmd_init_self (struct hg_cmd *c, enum hg_mode mode, const char *const *argv, size_t argc,
                       hg_error **err);
 void hg_cmd_clear (struct hg_cmd *c);

@@ -149,6 +149,15 @@ hg_quote_argv (char *const *argv, size_t argc)
   return out;
 }
 
+int64_t
+hg_rec_int (struct json_object *rec, const char *key, int64_t dflt)
+{
+  struct json_object *v;
+  if (!json_object_object_get_ex (rec, key, &v) || !json_object_is_type (v, json_type_int))
+    return dflt;
+  return json_object_get_int64 (v);
+}
+
 const char *
 hg_rec_str (struct json_object *rec, const char *key)
 {

@@ -4,6 +4,7 @@
 #define HOSTGUARD_LOGVIEW_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* `s` (n bytes) with control characters, invalid UTF-8, C1 controls and
@@ -19,6 +20,8 @@ struct json_object;
 
 /* A top-level string field of a record, or NULL. */
 const char *hg_rec_str (struct json_object *rec, const char *key);
+/* A top-level integer field of a record, or dflt. */
+int64_t hg_rec_int (struct json_object *rec, const char *key, int64_t dflt);
 
 /* The record's command (exact argv bytes, hg_record_argv) quoted for
  * display; "-" when it has none.  malloc'd, never NULL (aborts on ENOMEM). */

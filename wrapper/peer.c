@@ -64,8 +64,9 @@ read_login_uid (const char *path, uid_t *out)
 uid_t
 hg_login_uid_of (pid_t pid)
 {
-  char path[64];
-  snprintf (path, sizeof path, "/proc/%d/loginuid", (int) pid);
+  char path[64] = "/proc/self/loginuid";
+  if (pid)
+    snprintf (path, sizeof path, "/proc/%d/loginuid", (int) pid);
   uid_t u;
   return read_login_uid (path, &u) == 0 ? u : UNSET;
 }

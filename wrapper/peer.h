@@ -39,7 +39,8 @@ bool hg_peer_in_group (const struct hg_peer *p, gid_t gid);
  * login uid, so it is the same person as the user who ran sudo. */
 bool hg_same_person (uid_t a_uid, uid_t a_login, uid_t b_uid, uid_t b_login);
 
-/* A process's login uid from /proc, or (uid_t) -1 when unset or unknown. */
+/* A process's login uid from /proc (pid 0: our own, through /proc/self),
+ * or (uid_t) -1 when unset or unknown. */
 uid_t hg_login_uid_of (pid_t pid);
 
 #endif

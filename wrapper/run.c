@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,19 +122,6 @@ parse_opts (int argc, char **argv, struct run_opts *o)
       return -1;
     }
   return optind;
-}
-
-static char *
-caller_name (void)
-{
-  struct passwd pw, *res = NULL;
-  char buf[4096];
-  if (getpwuid_r (getuid (), &pw, buf, sizeof buf, &res) != 0 || !res)
-    {
-      char *s = NULL;
-      return asprintf (&s, "%u", (unsigned) getuid ()) < 0 ? NULL : s;
-    }
-  return strdup (res->pw_name);
 }
 
 static char *
@@ -500,7 +486,7 @@ hg_main_run (int argc, char **argv)
   if (e)
     return hg_exec_failed (cmdv[0], e);
   cleanup_free char *cwd = getcwd (NULL, 0);
-  cleanup_free char *user = caller_name ();
+  cleanup_free char *user = hg_user_name (getuid ());
   if (!cwd || !user)
     {
       hg_warn ("not running %s: cannot read the %s: %s", cmdv[0],

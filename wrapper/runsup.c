@@ -1,7 +1,6 @@
 /* Supervised prefix runs (see runsup.h). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +31,10 @@ lazy_audit (const hg_policy *p)
   const struct hg_settings *s = hg_policy_settings (p);
   struct hg_audit_config cfg = { .log_dir = s->log_dir, .redact = s->redact,
                                  .n_redact = s->n_redact, .syslog = true, .kernel_audit = true };
-  struct passwd pw, *res = NULL;
-  char buf[4096], num[32];
-  const char *user = num;
-  snprintf (num, sizeof num, "%u", (unsigned) getuid ());
-  if (getpwuid_r (getuid (), &pw, buf, sizeof buf, &res) == 0 && res)
-    user = res->pw_name;
+  cleanup_free char *user = hg_user_name (getuid ());
   cleanup_error hg_error *err = NULL;
   struct hg_audit *a = NULL;
-  if (hg_audit_open_lazy (&cfg, user, getuid (), &a, &err) < 0)
+  if (!user || hg_audit_open_lazy (&cfg, user, getuid (), &a, &err) < 0)
     return NULL; /* out of memory: every non-allow exec is refused */
   return a;
 }

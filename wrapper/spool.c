@@ -17,6 +17,7 @@
 #include "approvalmsg.h"
 #include "error.h"
 #include "logread.h"
+#include "logview.h"
 #include "spool.h"
 #include "util.h"
 
@@ -36,17 +37,14 @@ sock_addr (int dirfd, const char *id, struct sockaddr_un *a, socklen_t *len)
   return 0;
 }
 
-/* The entry's socket, pinned: opened with O_PATH|O_NOFOLLOW and checked
- * (a socket, of `owner`; any owner when owner is (uid_t) -1), then reached
- * through /proc/self/fd/N of that descriptor, so that what is connected to
- * is the inode that was checked, never a symlink its owner put there. */
+/* The socket of the entry open as d, pinned: opened with O_PATH|O_NOFOLLOW
+ * and checked (a socket, of `owner`; any owner when owner is (uid_t) -1),
+ * then reached through /proc/self/fd/N of that descriptor, so that what is
+ * connected to is the inode that was checked, never a symlink its owner
+ * put there. */
 static int
-pin_socket (int dirfd, const char *id, uid_t owner, int *pinned, struct sockaddr_un *a,
-            socklen_t *len)
+pin_socket (int d, uid_t owner, int *pinned, struct sockaddr_un *a, socklen_t *len)
 {
-  cleanup_close int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (d < 0)
-    return -1;
   cleanup_close int fd = openat (d, "socket", O_PATH | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0)
@@ -279,15 +277,8 @@ hg_spool_read (int dirfd, const char *id, struct json_object **rec, uid_t *owner
   if (!o)
     return hg_wfail (err, HG_ERR_IO, "request %s is not a request record (still being written?)",
                      id);
-  json_object *v;
-  const char *rid = NULL, *event = NULL;
-  if (json_object_object_get_ex (o, "id", &v) && json_object_is_type (v, json_type_string))
-    rid = json_object_get_string (v);
-  if (json_object_object_get_ex (o, "event", &v) && json_object_is_type (v, json_type_string))
-    event = json_object_get_string (v);
-  int64_t uid = -1;
-  if (json_object_object_get_ex (o, "uid", &v) && json_object_is_type (v, json_type_int))
-    uid = json_object_get_int64 (v);
+  const char *rid = hg_rec_str (o, "id"), *event = hg_rec_str (o, "event");
+  int64_t uid = hg_rec_int (o, "uid", -1);
   if (!rid || strcmp (rid, id) != 0 || !event || strcmp (event, "request") != 0)
     {
       json_object_put (o);
@@ -317,7 +308,7 @@ hg_spool_connect (int dirfd, const char *id, uid_t owner, int *out, hg_error **e
   struct sockaddr_un a;
   socklen_t alen;
   int pinned_fd = -1;
-  if (pin_socket (dirfd, id, owner, &pinned_fd, &a, &alen) < 0)
+  if (pin_socket (d, owner, &pinned_fd, &a, &alen) < 0)
     return hg_wfail (err, HG_ERR_IO, "request %s: %s", id,
                      errno == EPERM ? "its socket is not the requester's: refused"
                                     : "it has no socket (gone?)");
@@ -357,7 +348,8 @@ hg_spool_alive (int dirfd, const char *id)
   struct sockaddr_un a;
   socklen_t alen;
   int pinned_fd = -1;
-  if (pin_socket (dirfd, id, (uid_t) -1, &pinned_fd, &a, &alen) < 0)
+  cleanup_close int d = openat (dirfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (d < 0 || pin_socket (d, (uid_t) -1, &pinned_fd, &a, &alen) < 0)
     return errno == ENOENT || errno == EPERM ? 0 : 1; /* no socket: dead; cannot tell: not */
   cleanup_close int pinned = pinned_fd;
   cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

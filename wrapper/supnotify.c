@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -55,13 +54,7 @@ user_name (struct sup *s, uid_t uid)
       name = s->users[i].name;
   if (!name && s->n_users < SUP_UID_CACHE)
     {
-      struct passwd pw, *res = NULL;
-      char buf[4096];
-      char *n = NULL;
-      if (getpwuid_r (uid, &pw, buf, sizeof buf, &res) == 0 && res)
-        n = strdup (res->pw_name);
-      else if (asprintf (&n, "%u", (unsigned) uid) < 0)
-        n = NULL;
+      char *n = hg_user_name (uid);
       if (n)
         {
           s->users[s->n_users].uid = uid;
