@@ -1,7 +1,7 @@
 # hostguard: build, check, install, deb, fuzz, bench.
 #
 #   make deps      install build and test dependencies (Debian/Ubuntu, as root)
-#   make           build build/hostguard
+#   make           build build/hostguard (the first stage) and build/hostguard-full
 #   make check     unit + integration tests, then again under ASan+UBSan,
 #                  then replay of the fuzz corpora
 #   make fuzz      run every libFuzzer target (FUZZ_SECONDS each)
@@ -21,6 +21,8 @@ SANITIZE ?=
 
 # Policy snapshots (policy/snapshot.c): written by root, read by every start.
 CACHEDIR ?= /var/cache/hostguard
+# The whole program; `hostguard` itself is its first stage (wrapper/front.c).
+LIBEXECDIR ?= $(PREFIX)/libexec
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 DATADIR := $(PREFIX)/share/hostguard
 
@@ -41,6 +43,7 @@ endif
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -g -fPIE -fstack-protector-strong -fno-strict-aliasing \
+	-ffunction-sections -fdata-sections \
 	$(WARN) -Ipolicy -Iwrapper $(PKG_CFLAGS) \
 	-DHG_VERSION='"$(VERSION)"' -DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' \
 	-DHG_CACHE_DIR='"$(CACHEDIR)"'
@@ -57,8 +60,21 @@ endif
 ALL_CFLAGS := $(BASE_CFLAGS) $(OPT) $(CFLAGS)
 ALL_LDFLAGS := $(BASE_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
 
+# The first stage is linked statically, libc included: measured here, that
+# is what brings an ordinary user's allowed run under 2x a bare start (see
+# wrapper/front.c).  Sections nothing reaches are dropped, libconfuse's
+# parser with them; --fatal-warnings turns glibc's warning about any NSS
+# function linked statically into an error.  ASan cannot link statically:
+# under SANITIZE=1 it is an ordinary dynamic program.
+ifeq ($(SANITIZE),1)
+FRONT_LDFLAGS := $(ALL_LDFLAGS) -Wl,--gc-sections
+else
+FRONT_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections \
+	-Wl,--fatal-warnings $(LDFLAGS)
+endif
+
 POLICY_SRC := $(sort $(wildcard policy/*.c))
-WRAPPER_SRC := $(sort $(filter-out wrapper/main.c wrapper/sudo_plugin.c,$(wildcard wrapper/*.c)))
+WRAPPER_SRC := $(sort $(filter-out wrapper/main.c wrapper/front.c wrapper/sudo_plugin.c,$(wildcard wrapper/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
@@ -74,7 +90,7 @@ HEADERS := $(wildcard policy/*.h wrapper/*.h)
 .PHONY: demo all deps check check-suites check-unit check-bats check-fuzz-replay fuzz bench \
 	install uninstall clean deb helpers
 
-all: $(BUILD)/hostguard
+all: $(BUILD)/hostguard $(BUILD)/hostguard-full $(BUILD)/install/hostguard
 
 $(BUILD)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
@@ -88,8 +104,25 @@ $(BUILD)/libwrapper.a: $(WRAPPER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/hostguard: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpolicy.a
+$(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpolicy.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The first stage, three times over: for this tree (it hands over to
+# $(BUILD)/hostguard-full), for make install, and for make bench (below).
+FRONT_DEPS := $(addprefix $(BUILD)/wrapper/,runopts.o check.o util.o host.o exec.o which.o error.o \
+	record.o logview.o)
+$(BUILD)/front/%.o: wrapper/front.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHG_FULL_PROGRAM='"$(FULL_PROGRAM)"' -c -o $@ $<
+$(BUILD)/front/tree.o: FULL_PROGRAM = $(abspath $(BUILD))/hostguard-full
+$(BUILD)/front/install.o: FULL_PROGRAM = $(LIBEXECDIR)/hostguard/hostguard-full
+$(BUILD)/front/bench.o: FULL_PROGRAM = $(abspath $(BUILD))/bench/hostguard-full
+$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $^
+$(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
+		$(BUILD)/libpolicy.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -110,9 +143,12 @@ BENCH_CACHE := $(abspath $(BUILD))/bench/cache
 $(BUILD)/bench/cachedir.o: wrapper/cachedir.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -UHG_CACHE_DIR -DHG_CACHE_DIR='"$(BENCH_CACHE)"' -c -o $@ $<
-$(BUILD)/bench/hostguard: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(WRAPPER_OBJ)) \
+$(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(WRAPPER_OBJ)) \
 		$(BUILD)/bench/cachedir.o $(BUILD)/libpolicy.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
+		$(BUILD)/libpolicy.a $(BUILD)/bench/hostguard-full
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out $(BUILD)/bench/hostguard-full,$^)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
@@ -172,7 +208,9 @@ install: all
 	install -d -m 0755 $(DESTDIR)$(CACHEDIR)
 	# snapshots made by the previous build: this one validates afresh
 	rm -f $(DESTDIR)$(CACHEDIR)/policy-*.snap
-	install -m 0755 $(BUILD)/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
+	install -d $(DESTDIR)$(LIBEXECDIR)/hostguard
+	install -m 0755 $(BUILD)/install/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
+	install -m 0755 $(BUILD)/hostguard-full $(DESTDIR)$(LIBEXECDIR)/hostguard/hostguard-full
 	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
 	sed 's|"rules/\*\.conf"|"$(DATADIR)/rules/*.conf"|; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
 		policy/example.conf > $(DESTDIR)$(DATADIR)/policy.conf.example
@@ -185,7 +223,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hostguard $(DESTDIR)$(PREFIX)/share/man/man1/hostguard.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5 $(DESTDIR)$(TMPFILESDIR)/hostguard.conf
-	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(CACHEDIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(CACHEDIR) $(DESTDIR)$(LIBEXECDIR)/hostguard
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

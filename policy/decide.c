@@ -12,6 +12,13 @@
 #include "internal.h"
 #include "decide.h"
 
+/* What the checks below return: 0, -1 when out of memory, or this when a
+ * rule needs the user name the request does not give (passed up as is). */
+enum
+{
+  NEEDS_USER = -2,
+};
+
 /* ---- the index ---- */
 
 struct name_entry
@@ -290,6 +297,8 @@ check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
       return 0;
     case HG_MATCH_ERROR:
       return -1;
+    case HG_MATCH_NEEDS_USER:
+      return NEEDS_USER;
     }
   return 0;
 }
@@ -360,7 +369,7 @@ conclude (struct decision *d)
 static bool
 request_valid (const struct hg_request *req)
 {
-  if (!req->argv || req->argc == 0 || !req->user)
+  if (!req->argv || req->argc == 0)
     return false;
   for (size_t i = 0; i < req->argc; i++)
     if (!req->argv[i])
@@ -408,6 +417,8 @@ decide_guarded (struct decision *d, hg_error **err)
     r = conclude (d);
   if (own_list)
     hg_cmd_list_free (&list);
+  if (r == NEEDS_USER)
+    return hg_fail (err, HG_ERR_NEEDS_USER, "the decision depends on the caller's user name");
   return r < 0 ? hg_fail (err, HG_ERR_NOMEM, "out of memory") : 0;
 }
 

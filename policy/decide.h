@@ -59,6 +59,8 @@ enum hg_match_result
    * arguments known only at run time that could satisfy them */
   HG_MATCH_COULD,
   HG_MATCH_ERROR, /* ENOMEM */
+  /* a `users` item was reached and the request gives no user name */
+  HG_MATCH_NEEDS_USER,
 };
 
 /* Group lookups go through NSS; within one decision each (item, user)

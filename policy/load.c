@@ -389,6 +389,23 @@ hg_policy_load_file_cached (const char *path, unsigned flags, const char *cache_
 }
 
 int
+hg_policy_load_snapshot (const char *path, unsigned flags, const char *cache_dir, hg_policy **out)
+{
+  if (!path || !cache_dir || !out || (flags & HG_LOAD_NO_INCLUDES)
+      || hg_snapshot_read (cache_dir, path, flags, out) < 0)
+    return -1;
+  /* What hg_policy_load_file_cached would refuse, it refuses with a
+   * message: not used here. */
+  if ((flags & HG_LOAD_TRUSTED_ONLY) && (*out)->settings.n_hosts == 0)
+    {
+      hg_policy_free (*out);
+      *out = NULL;
+      return -1;
+    }
+  return 0;
+}
+
+int
 hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_error **err)
 {
   return hg_policy_load_file_cached (path, flags, NULL, out, err);

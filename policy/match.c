@@ -299,6 +299,7 @@ match_users (const struct hg_rule *r, const struct hg_cmd_facts *f, struct hg_ma
   if (r->n_users == 0)
     return true;
   const char *who[2] = { f->req->user, f->cmd->as_user };
+  /* Not reached without a user name: hg_match_rule says so first. */
   for (size_t i = 0; i < r->n_users; i++)
     for (size_t k = 0; k < 2; k++)
       if (who[k] && user_matches_cached (c, r->users[i], who[k]))
@@ -354,7 +355,13 @@ hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_
                struct hg_match *m)
 {
   memset (m, 0, sizeof *m);
-  if (!match_command (r, f, m) || !match_users (r, f, cache, m))
+  if (!match_command (r, f, m))
+    return HG_MATCH_NO;
+  /* Even the sudo -u target alone is not enough: a %group item asks NSS,
+   * which a request without the caller's name means to avoid. */
+  if (r->n_users > 0 && !f->req->user)
+    return HG_MATCH_NEEDS_USER;
+  if (!match_users (r, f, cache, m))
     return HG_MATCH_NO;
   int args = match_args (r, f, m);
   if (args < 0)

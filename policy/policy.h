@@ -28,6 +28,10 @@ enum hg_status
   HG_ERR_IO = -3,        /* a file could not be opened or read */
   HG_ERR_UNTRUSTED = -4, /* a policy file is not root-owned or is writable by others */
   HG_ERR_INVALID = -5,   /* a caller's argument is invalid */
+  /* hg_policy_decide with no user name: the decision depends on who runs
+   * the command (a `users` item was reached).  Not a failure of the
+   * policy: ask again with the name. */
+  HG_ERR_NEEDS_USER = -6,
 };
 
 typedef struct hg_error hg_error;
@@ -75,6 +79,12 @@ int hg_policy_load_file (const char *path, unsigned flags, hg_policy **out, hg_e
  * not use it: it is the validator. */
 int hg_policy_load_file_cached (const char *path, unsigned flags, const char *cache_dir,
                                 hg_policy **out, hg_error **err);
+/* From a snapshot only, for a program that must not parse: 0 and *out when
+ * hg_policy_load_file_cached would take this very policy from a snapshot
+ * and accept it; -1 otherwise, with no message (the caller then calls
+ * hg_policy_load_file_cached, which says why). */
+int hg_policy_load_snapshot (const char *path, unsigned flags, const char *cache_dir,
+                             hg_policy **out);
 /* `name` is used as FILE in error messages; includes are resolved as from a
  * file of that name. */
 int hg_policy_load_buffer (const char *name, const char *text, size_t len, unsigned flags,
@@ -133,7 +143,10 @@ struct hg_request
   size_t argc;
   const char *exe;        /* absolute path of the program that will run, or NULL */
   const char *cwd;        /* absolute */
-  const char *user;       /* the caller's user name */
+  /* The caller's user name; NULL when the caller has not looked it up (it
+   * costs an NSS lookup): a decision that depends on it, a `users` item
+   * reached for any user, then fails with HG_ERR_NEEDS_USER. */
+  const char *user;
   const char *host_short; /* short host name */
   const char *host_fqdn;  /* may be NULL */
   /* Prefix form: look through launchers (sudo, env, nice, sh -c ...).  A

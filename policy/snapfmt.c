@@ -1,11 +1,12 @@
 /* The snapshot's bytes.  Little-endian integers, strings as a u32 length
  * (NULL as 0xffffffff) and their bytes, vectors as a u32 count and their
  * strings.  A header carries a magic, the format, the hostguard version
- * and an FNV-1a checksum of the rest, so that a torn or stale file is
+ * and a checksum of the rest, so that a torn or stale file is
  * refused before its fields are believed.  The decoder is written for
  * hostile input (tests/fuzz/fuzz_snapshot.c), even though only root can
  * write a snapshot that is used. */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <string.h>
 
 #include "load_internal.h"
@@ -80,13 +81,26 @@ put_strv (struct out *o, char *const *v, size_t n)
     put_str (o, v[i]);
 }
 
+/* FNV-1a over little-endian 64-bit words (the tail zero-padded), then the
+ * length: a torn or stale file is what it catches, not an adversary (only
+ * root writes a snapshot that is used).  A word at a time, as every start
+ * checks one: a byte at a time cost 0.02x of a /bin/true here. */
 static uint64_t
-fnv1a (const unsigned char *p, size_t n)
+checksum (const unsigned char *p, size_t n)
 {
   uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      uint64_t w;
+      memcpy (&w, p + i, 8);
+      h = (h ^ le64toh (w)) * 0x100000001b3ull;
+    }
+  uint64_t tail = 0;
+  for (size_t k = 0; i + k < n; k++)
+    tail |= (uint64_t) p[i + k] << (8 * k);
+  h = (h ^ tail) * 0x100000001b3ull;
+  return (h ^ n) * 0x100000001b3ull;
 }
 
 static void
@@ -154,7 +168,7 @@ hg_snapshot_encode (const struct hg_policy *p, const char *policy_path,
       free (o.buf);
       return -1;
     }
-  uint64_t sum = fnv1a ((unsigned char *) o.buf + body, o.len - body);
+  uint64_t sum = checksum ((unsigned char *) o.buf + body, o.len - body);
   for (int i = 0; i < 8; i++)
     o.buf[body - 8 + i] = (char) (sum >> (8 * i));
   *out_buf = o.buf;
@@ -369,7 +383,7 @@ header_ok (struct in *in)
 #ifdef HG_FUZZING
   (void) sum; /* else almost every mutation would stop here */
 #else
-  if (fnv1a (in->p, in->left) != sum)
+  if (checksum (in->p, in->left) != sum)
     return false;
 #endif
   if (in->bad)

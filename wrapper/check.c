@@ -2,11 +2,11 @@
 /* hostguard check: what the policy would decide, and why.  Runs nothing.
  * hostguard policy lint: validate a policy file. */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "commands.h"
 #include "host.h"
 #include "logview.h"
@@ -39,9 +39,10 @@ static const struct option check_long[] = {
 };
 
 /* Parses options up to `--` or the first non-option; returns the index of
- * the command, or -1 after printing the usage. */
+ * the command, or -1 after printing the usage (quiet: printing nothing,
+ * and -1 for --help too). */
 static int
-parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json)
+parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json, bool quiet)
 {
   optind = 1;
   opterr = 0;
@@ -67,9 +68,13 @@ parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json)
         o->policy = optarg;
         break;
       case 'h':
+        if (quiet)
+          return -1;
         hg_usage (stdout);
         exit (0);
       default:
+        if (quiet)
+          return -1;
         if (optopt)
           hg_warn ("unknown or incomplete option '-%c'", optopt);
         else
@@ -78,7 +83,8 @@ parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json)
       }
   return optind;
 usage:
-  hg_usage (stderr);
+  if (!quiet)
+    hg_usage (stderr);
   return -1;
 }
 
@@ -134,30 +140,68 @@ print_text (const hg_verdict *v, const char *host, char **cmd, size_t n)
   return shown ? 0 : -1;
 }
 
+/* The name run records and decides with (cmd.c), so that check predicts
+ * run: a uid without a passwd entry is its number. */
 static char *
 caller_name (void)
 {
-  struct passwd *pw = getpwuid (getuid ());
-  return pw ? strdup (pw->pw_name) : NULL;
+  return hg_user_name (getuid ());
 }
 
-int
-hg_main_check (int argc, char **argv)
+/* What check needs that only the whole program does: NSS (the caller's
+ * name, for a `users` item) and the parser.  The first stage (front.c)
+ * passes none of it and gets HAND_OVER wherever either would be needed.
+ * The NSS lookup is in cmd.c, an object the first stage does not link. */
+struct check_env
 {
+  char *(*caller_name) (void);
+  int (*load) (const char *path, const char *cache_dir, hg_policy **out, hg_error **err);
+};
+
+enum
+{
+  HAND_OVER = -1,
+};
+
+static int
+load_cached (const char *path, const char *cache_dir, hg_policy **out, hg_error **err)
+{
+  return hg_policy_load_file_cached (path, 0, cache_dir, out, err);
+}
+
+static void
+cleanup_policy_impl (hg_policy **p)
+{
+  hg_policy_free (*p);
+}
+#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
+
+static int
+check (int argc, char **argv, const struct check_env *env)
+{
+  bool whole = env->load != NULL;
   struct check_opts o = { 0 };
-  int first = parse_opts (argc, argv, &o, true);
+  int first = parse_opts (argc, argv, &o, true, !whole);
   if (first < 0)
-    return HG_EXIT_USAGE;
+    return whole ? HG_EXIT_USAGE : HAND_OVER;
   if (first >= argc)
     {
+      if (!whole)
+        return HAND_OVER;
       hg_warn ("check: no command given");
       hg_usage (stderr);
       return HG_EXIT_USAGE;
     }
 
   cleanup_error hg_error *err = NULL;
-  hg_policy *policy = NULL;
-  if (hg_policy_load_file_cached (hg_policy_path (o.policy), 0, hg_cache_dir (), &policy, &err) < 0)
+  cleanup_policy hg_policy *policy = NULL;
+  const char *path = hg_policy_path (o.policy);
+  if (!whole)
+    {
+      if (hg_policy_load_snapshot (path, 0, hg_cache_dir (), &policy) < 0)
+        return HAND_OVER;
+    }
+  else if (env->load (path, hg_cache_dir (), &policy, &err) < 0)
     return hg_report_error (err);
 
   cleanup_free char *host_short = NULL, *host_fqdn = NULL, *user = NULL, *cwd = NULL;
@@ -168,21 +212,22 @@ hg_main_check (int argc, char **argv)
     }
   else if (hg_host_names (&host_short, &host_fqdn) < 0)
     host_short = strdup ("localhost");
-  user = o.user ? strdup (o.user) : caller_name ();
+  user = o.user ? strdup (o.user) : NULL; /* else the caller's: looked up if needed */
   cwd = o.cwd ? strdup (o.cwd) : getcwd (NULL, 0);
-  if (!host_short || !user || !cwd)
+  if (!host_short || (o.user && !user) || !cwd)
     {
+      if (!whole)
+        return HAND_OVER;
       hg_warn ("check: cannot tell the host, user or working directory");
-      hg_policy_free (policy);
       return HG_EXIT_REFUSED;
     }
   if (cwd[0] != '/')
     {
+      if (!whole)
+        return HAND_OVER;
       hg_warn ("check: --cwd must be an absolute path");
-      hg_policy_free (policy);
       return HG_EXIT_USAGE;
     }
-
   char **cmd = argv + first;
   size_t n = (size_t) (argc - first);
   cleanup_free char *exe = hg_which (cmd[0]);
@@ -191,16 +236,30 @@ hg_main_check (int argc, char **argv)
     .argc = n,
     .exe = exe,
     .cwd = cwd,
-    .user = user,
+    /* Never a name in the first stage, not even --user's: a %group item
+     * asks NSS about it (policy/users.c). */
+    .user = whole ? user : NULL,
     .host_short = host_short,
     .host_fqdn = host_fqdn,
     .look_through = true,
   };
   hg_verdict *v = NULL;
   int r = hg_policy_decide (policy, &req, &v, &err);
-  hg_policy_free (policy);
+  if (r == HG_ERR_NEEDS_USER && env->caller_name)
+    {
+      /* The name is asked for only when a `users` item needs it. */
+      hg_error_free (err);
+      err = NULL;
+      if (!(user = env->caller_name ()))
+        {
+          hg_warn ("check: cannot tell the user name of uid %u", (unsigned) getuid ());
+          return HG_EXIT_REFUSED;
+        }
+      req.user = user;
+      r = hg_policy_decide (policy, &req, &v, &err);
+    }
   if (r < 0)
-    return hg_report_error (err);
+    return whole ? hg_report_error (err) : HAND_OVER;
   const char *host = host_fqdn && o.host ? o.host : host_short;
   int printed = o.json ? print_json (v, host, cmd, n) : print_text (v, host, cmd, n);
   hg_verdict_free (v);
@@ -213,10 +272,24 @@ hg_main_check (int argc, char **argv)
 }
 
 int
+hg_main_check (int argc, char **argv)
+{
+  static const struct check_env whole = { .caller_name = caller_name, .load = load_cached };
+  return check (argc, argv, &whole);
+}
+
+int
+hg_check_first_stage (int argc, char **argv)
+{
+  static const struct check_env first = { 0 };
+  return check (argc, argv, &first);
+}
+
+int
 hg_main_lint (int argc, char **argv)
 {
   struct check_opts o = { 0 };
-  int first = parse_opts (argc, argv, &o, false);
+  int first = parse_opts (argc, argv, &o, false, false);
   if (first < 0)
     return HG_EXIT_USAGE;
   if (argc - first > 1)

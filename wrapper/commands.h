@@ -5,6 +5,9 @@
 
 int hg_main_run (int argc, char **argv);
 int hg_main_check (int argc, char **argv);
+/* check as the first stage runs it (front.c): from a policy snapshot, and
+ * without NSS; -1 when only the whole program can answer. */
+int hg_check_first_stage (int argc, char **argv);
 int hg_main_lint (int argc, char **argv);
 int hg_main_log (int argc, char **argv);
 int hg_main_report (int argc, char **argv);

@@ -4,12 +4,22 @@
 #include <string.h>
 
 #include "commands.h"
+#include "runopts.h"
 #include "supervisor.h"
 #include "util.h"
 
 int
 main (int argc, char **argv)
 {
+  switch (hg_run_args_at (argc, argv))
+    {
+    case 1:
+      return hg_main_run (argc - 1, argv + 1);
+    case 0:
+      /* hostguard [OPTIONS] [--] COMMAND: everything after argv[0] is run's. */
+      argv[0] = (char *) "run";
+      return hg_main_run (argc, argv);
+    }
   /* As a login shell: "-hostguard" from login/sshd, or sshd's `SHELL -c CMD`. */
   if (argv[0][0] == '-' || (argc >= 2 && strcmp (argv[1], "-c") == 0))
     return hg_main_shell (argc, argv);
@@ -38,8 +48,6 @@ main (int argc, char **argv)
       hg_warn ("usage: hostguard policy lint [FILE]");
       return HG_EXIT_USAGE;
     }
-  if (strcmp (sub, "run") == 0)
-    return hg_main_run (argc - 1, argv + 1);
   if (strcmp (sub, "log") == 0)
     return hg_main_log (argc - 1, argv + 1);
   if (strcmp (sub, "report") == 0)
@@ -52,7 +60,7 @@ main (int argc, char **argv)
     return hg_main_approve (argc - 1, argv + 1);
   if (strcmp (sub, "deny") == 0)
     return hg_main_deny (argc - 1, argv + 1);
-  /* hostguard [OPTIONS] [--] COMMAND: everything after argv[0] is run's. */
-  argv[0] = (char *) "run";
-  return hg_main_run (argc, argv);
+  /* A word runopts.c lists as a subcommand that is not dispatched here. */
+  hg_warn ("internal error: subcommand '%s' has no handler", sub);
+  return HG_EXIT_USAGE;
 }

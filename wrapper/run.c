@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,23 +24,9 @@
 #include "host.h"
 #include "prompt.h"
 #include "redact.h"
+#include "runopts.h"
 #include "runsup.h"
 #include "util.h"
-
-struct run_opts
-{
-  const char *policy;
-  const char *reason;
-  bool break_glass;
-};
-
-static const struct option run_long[] = {
-  { "policy", required_argument, NULL, 'f' },
-  { "reason", required_argument, NULL, 'r' },
-  { "break-glass", no_argument, NULL, 'B' },
-  { "help", no_argument, NULL, 'h' },
-  { NULL, 0, NULL, 0 },
-};
 
 /* Whether this run supervises what it starts, and how (hg_main_run). */
 static struct hg_runsup runsup;
@@ -75,54 +60,6 @@ cleanup_redactor_impl (struct hg_redactor **r)
 #define cleanup_audit __attribute__ ((cleanup (cleanup_audit_impl)))
 #define cleanup_redactor __attribute__ ((cleanup (cleanup_redactor_impl)))
 #define cleanup_cmd __attribute__ ((cleanup (hg_cmd_clear)))
-
-/* Index of the command in argv; -1: usage error; -2: --help was shown.
- * Options stop at `--` or at the first word that is not one, so that the
- * command's own options are never taken for ours. */
-static int
-parse_opts (int argc, char **argv, struct run_opts *o)
-{
-  optind = 0;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long (argc, argv, "+f:r:h", run_long, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        o->policy = optarg;
-        break;
-      case 'r':
-        o->reason = optarg;
-        break;
-      case 'B':
-        o->break_glass = true;
-        break;
-      case 'h':
-        hg_usage (stdout);
-        return -2;
-      default:
-        if (optopt)
-          hg_warn ("unknown or incomplete option '-%c'", optopt);
-        else
-          hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
-        hg_usage (stderr);
-        return -1;
-      }
-  if (optind >= argc)
-    {
-      hg_warn ("no command given");
-      hg_usage (stderr);
-      return -1;
-    }
-  if (o->break_glass && (!o->reason || !*o->reason))
-    {
-      /* Loud by design: who broke the glass must say why, up front. */
-      hg_warn ("--break-glass needs -r \"TICKET: why\": the reason goes into the record and to "
-               "the approvers");
-      return -1;
-    }
-  return optind;
-}
 
 static char *
 dup_or_null (const char *s)
@@ -392,7 +329,7 @@ break_glass (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s
 
 /* Every decision but allow: the command struct, the log, the verdict. */
 static int
-guarded (const struct run_opts *o, const hg_policy *pol, const hg_verdict *v, char **cmdv,
+guarded (const struct hg_run_opts *o, const hg_policy *pol, const hg_verdict *v, char **cmdv,
          size_t cmdc, char **exe)
 {
   cleanup_error hg_error *err = NULL;
@@ -454,8 +391,8 @@ guarded (const struct run_opts *o, const hg_policy *pol, const hg_verdict *v, ch
 int
 hg_main_run (int argc, char **argv)
 {
-  struct run_opts o = { 0 };
-  int first = parse_opts (argc, argv, &o);
+  struct hg_run_opts o = { 0 };
+  int first = hg_run_opts_parse (argc, argv, &o, false);
   if (first == -2)
     return 0;
   if (first < 0)

@@ -318,6 +318,76 @@ test_decide_invalid (void **state)
   policy_destroy (p);
 }
 
+/* Without the user's name (hostguard's first stage, which asks NSS
+ * nothing): every row gets the verdict it gets with the name, or
+ * HG_ERR_NEEDS_USER, never another verdict; and NEEDS_USER exactly when a
+ * rule with `users` is reached. */
+static void
+test_decide_without_user (void **state)
+{
+  struct hg_policy *p = policy_from_specs (specs, N_ELEMENTS (specs), false, HG_ACTION_ALLOW);
+  size_t needs = 0;
+  for (size_t i = 0; i < N_ELEMENTS (rows); i++)
+    {
+      const struct decide_row row = rows[i];
+      size_t argc = 0;
+      while (row.argv[argc])
+        argc++;
+      struct hg_request req = { .argv = row.argv, .argc = argc, .exe = row.exe, .cwd = row.cwd,
+                                .user = NULL, .host_short = row.host,
+                                .look_through = row.look_through };
+      hg_verdict *v = NULL;
+      hg_error *err = NULL;
+      int r = hg_policy_decide (p, &req, &v, &err);
+      if (r == HG_ERR_NEEDS_USER)
+        {
+          assert_null (v);
+          assert_string_equal (hg_error_message (err), "the decision depends on the caller's user name");
+          hg_error_free (err);
+          needs++;
+          continue;
+        }
+      if (r != 0)
+        fail_msg ("%s: %s", row.label, hg_error_message (err));
+      const char *rule = hg_verdict_rule (v);
+      if (hg_verdict_action (v) != row.want || hg_verdict_approvals (v) != row.want_approvals
+          || (row.want_rule ? !rule || strcmp (rule, row.want_rule) != 0 : rule != NULL))
+        fail_msg ("%s without a user: got %s rule %s", row.label,
+                  hg_action_name (hg_verdict_action (v)), rule ? rule : "(none)");
+      hg_verdict_free (v);
+    }
+  assert_true (needs > 0);
+
+  const struct
+  {
+    const char *argv[6];
+    int want;
+  } cases[] = {
+    { A ("systemctl", "stop", "mariadb"), HG_ERR_NEEDS_USER }, /* stop-units: users %root */
+    { A ("sudo", "-u", "postgres", "psql"), HG_ERR_NEEDS_USER }, /* as-postgres: even the target */
+    { A ("systemctl", "status", "mariadb"), HG_ERR_NEEDS_USER }, /* reached before its args */
+    { A ("psql", "-l"), HG_ERR_NEEDS_USER },
+    { A ("ls", "-l"), 0 },
+    { A ("rm", "-rf", "/srv/mariadb/data"), 0 },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      size_t argc = 0;
+      while (cases[i].argv[argc])
+        argc++;
+      struct hg_request req = { .argv = cases[i].argv, .argc = argc, .cwd = "/", .user = NULL,
+                                .host_short = "db1", .look_through = true };
+      hg_verdict *v = NULL;
+      hg_error *err = NULL;
+      int r = hg_policy_decide (p, &req, &v, &err);
+      if (r != cases[i].want)
+        fail_msg ("%s: got %d, want %d", cases[i].argv[0], r, cases[i].want);
+      hg_verdict_free (v);
+      hg_error_free (err);
+    }
+  policy_destroy (p);
+}
+
 /* A here-document is not followed by the shell parser: the commands of the
  * string cannot all be known. */
 static void
@@ -550,6 +620,7 @@ main (void)
     cmocka_unit_test (test_decide_message),
     cmocka_unit_test (test_decide_default_log),
     cmocka_unit_test (test_decide_invalid),
+    cmocka_unit_test (test_decide_without_user),
     cmocka_unit_test (test_decide_unknowable),
     cmocka_unit_test (test_decide_why_capped),
     cmocka_unit_test (test_decide_10000_rules),
