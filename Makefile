@@ -67,7 +67,9 @@ ALL_LDFLAGS := $(BASE_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
 # function linked statically into an error.  ASan cannot link statically:
 # under SANITIZE=1 it is an ordinary dynamic program.
 ifeq ($(SANITIZE),1)
+# (ASan's instrumentation keeps every function alive, and what they call.)
 FRONT_LDFLAGS := $(ALL_LDFLAGS) -Wl,--gc-sections
+FRONT_LIBS := $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
 else
 FRONT_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections \
 	-Wl,--fatal-warnings $(LDFLAGS)
@@ -117,12 +119,13 @@ $(BUILD)/front/%.o: wrapper/front.c $(HEADERS) Makefile
 $(BUILD)/front/tree.o: FULL_PROGRAM = $(abspath $(BUILD))/hostguard-full
 $(BUILD)/front/install.o: FULL_PROGRAM = $(LIBEXECDIR)/hostguard/hostguard-full
 $(BUILD)/front/bench.o: FULL_PROGRAM = $(abspath $(BUILD))/bench/hostguard-full
-$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $^
+$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a \
+		$(filter %.a,$(FRONT_LIBS))
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
 $(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
-		$(BUILD)/libpolicy.a
+		$(BUILD)/libpolicy.a $(filter %.a,$(FRONT_LIBS))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -148,7 +151,7 @@ $(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wra
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
 		$(BUILD)/libpolicy.a $(BUILD)/bench/hostguard-full
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out $(BUILD)/bench/hostguard-full,$^)
+	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out $(BUILD)/bench/hostguard-full,$^) $(FRONT_LIBS)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)

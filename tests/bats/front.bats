@@ -56,6 +56,9 @@ setup() {
   d=$T
   while [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+rx "$d"; d=$(dirname "$d"); done
   export PATH="$W/bin:$PATH"
+  # LeakSanitizer will not run under ptrace: under ASan, traced runs go
+  # without it (every other suite keeps it).
+  TRACE=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq)
   ALICE=(setpriv --reuid 2001 --regid 2001 --init-groups)
   BOB=(setpriv --reuid 2002 --regid 2002 --init-groups)
 }
@@ -81,7 +84,7 @@ execs() {
 }
 
 @test "an ordinary user's allowed run is settled by the first stage alone" {
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok a b
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok a b
   [ "$status" -eq 0 ]
   [ "$output" = "RAN hg-ok a b" ]
   run execs
@@ -91,7 +94,7 @@ execs() {
 }
 
 @test "the first stage asks NSS nothing: no nsswitch.conf, passwd, group or nscd" {
-  run ns strace -f -qq -e trace=openat,open,connect,execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok
+  run ns "${TRACE[@]}" -e trace=openat,open,connect,execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok
   [ "$status" -eq 0 ]
   [ "$output" = "RAN hg-ok" ]
   # From the exec of hostguard to that of hg-ok: what hostguard opened.
@@ -101,17 +104,17 @@ execs() {
 }
 
 @test "a rule for a group: the whole program decides, by the user's groups" {
-  run -77 ns strace -f -qq -e trace=execve -o "$T/trace" "${ALICE[@]}" "$HG" -- hg-sre
+  run -77 ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${ALICE[@]}" "$HG" -- hg-sre
   [[ "$output" == *"not for the sre group"* ]]
   grep -q "execve(\"$FULL\"" "$T/trace"
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-sre
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-sre
   [ "$status" -eq 0 ]
   [ "$output" = "RAN hg-sre" ]
   grep -q "execve(\"$FULL\"" "$T/trace"
 }
 
 @test "log and deny: handed over, recorded and refused as before" {
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -r "INC-7: check" -- hg-log x
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -r "INC-7: check" -- hg-log x
   [ "$status" -eq 0 ]
   [ "$output" = "RAN hg-log x" ]
   grep -q "execve(\"$FULL\"" "$T/trace"
@@ -121,10 +124,10 @@ execs() {
 }
 
 @test "root's run and a cold cache: the whole program decides" {
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "$HG" -- hg-ok
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "$HG" -- hg-ok
   [ "$status" -eq 0 ]
   grep -q "execve(\"$FULL\"" "$T/trace"
-  run ns --cold strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok
+  run ns --cold "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" -- hg-ok
   [ "$status" -eq 0 ]
   [ "$output" = "RAN hg-ok" ]
   grep -q "execve(\"$FULL\"" "$T/trace"
@@ -174,7 +177,8 @@ execs() {
   [ -x "$T/root/usr/local/bin/hostguard" ]
   [ -x "$T/root/usr/local/libexec/hostguard/hostguard-full" ]
   run -0 unshare -m sh -c 'mount -t tmpfs -o mode=0755 hglocal /usr/local && cp -a "$0/usr/local/." /usr/local/ &&
-    exec strace -f -qq -e trace=execve -o "$1" /usr/local/bin/hostguard version' "$T/root" "$T/trace"
+    exec "$2" "$3" strace -f -qq -e trace=execve -o "$1" /usr/local/bin/hostguard version' \
+    "$T/root" "$T/trace" env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
   [[ "$output" == "hostguard "* ]]
   grep -q 'execve("/usr/local/libexec/hostguard/hostguard-full"' "$T/trace"
 }
@@ -184,7 +188,7 @@ execs() {
     for json in "" --json; do
       eval "set -- $cmd"
       ns "${BOB[@]}" "$FULL" check $json -- "$@" >"$T/whole" 2>&1 || true
-      ns strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" check $json -- "$@" >"$T/first" 2>&1 || true
+      ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" check $json -- "$@" >"$T/first" 2>&1 || true
       diff -u "$T/whole" "$T/first"
       ! grep -q hostguard-full "$T/trace"
       [ -s "$T/first" ]
@@ -193,11 +197,11 @@ execs() {
   # A `users` item reached: the whole program answers, with the caller's
   # name or --user's (a %group item asks NSS, which the first stage never
   # does).
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "${ALICE[@]}" "$HG" check -- hg-sre
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${ALICE[@]}" "$HG" check -- hg-sre
   [ "$status" -eq 0 ]
   [[ "$output" == *"decision: deny"* ]]
   grep -q "execve(\"$FULL\"" "$T/trace"
-  run ns strace -f -qq -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" check --user hgalice -- hg-sre
+  run ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" check --user hgalice -- hg-sre
   [ "$status" -eq 0 ]
   [[ "$output" == *"users matched '%hgsre' with hgalice"* ]]
   grep -q "execve(\"$FULL\"" "$T/trace"
