@@ -73,6 +73,11 @@ FRONT_LIBS := $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
 else
 FRONT_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections \
 	-Wl,--fatal-warnings $(LDFLAGS)
+# And libc's own internal calls (glob's __getpwnam_r) escape the warnings:
+# after the link, no NSS lookup, dlopen'd service or locale loading may be
+# left in it.
+FRONT_CHECK = ! nm $@ | grep -E ' (__nss_(lookup|database|module|next)[a-z_0-9]*|setlocale|_nl_find_locale)$$' \
+	|| { echo "$@: NSS or locale code linked into the first stage" >&2; rm -f $@; exit 1; }
 endif
 
 POLICY_SRC := $(sort $(wildcard policy/*.c))
@@ -113,19 +118,33 @@ $(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpoli
 # $(BUILD)/hostguard-full), for make install, and for make bench (below).
 FRONT_DEPS := $(addprefix $(BUILD)/wrapper/,runopts.o check.o util.o host.o exec.o which.o error.o \
 	record.o logview.o)
+# Each object depends on a stamp named after the path it compiles in, so
+# that `make install PREFIX=/usr` after `make` recompiles it (a stale path
+# would send every handover to a program that is not there, or not ours).
+FULL_TREE := $(abspath $(BUILD))/hostguard-full
+FULL_INSTALL := $(LIBEXECDIR)/hostguard/hostguard-full
+FULL_BENCH := $(abspath $(BUILD))/bench/hostguard-full
+stamp_of = $(BUILD)/front/path/$(subst /,%,$(1))
+$(BUILD)/front/path/%:
+	@mkdir -p $(dir $@) && touch $@
 $(BUILD)/front/%.o: wrapper/front.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DHG_FULL_PROGRAM='"$(FULL_PROGRAM)"' -c -o $@ $<
-$(BUILD)/front/tree.o: FULL_PROGRAM = $(abspath $(BUILD))/hostguard-full
-$(BUILD)/front/install.o: FULL_PROGRAM = $(LIBEXECDIR)/hostguard/hostguard-full
-$(BUILD)/front/bench.o: FULL_PROGRAM = $(abspath $(BUILD))/bench/hostguard-full
+$(BUILD)/front/tree.o: FULL_PROGRAM = $(FULL_TREE)
+$(BUILD)/front/tree.o: $(call stamp_of,$(FULL_TREE))
+$(BUILD)/front/install.o: FULL_PROGRAM = $(FULL_INSTALL)
+$(BUILD)/front/install.o: $(call stamp_of,$(FULL_INSTALL))
+$(BUILD)/front/bench.o: FULL_PROGRAM = $(FULL_BENCH)
+$(BUILD)/front/bench.o: $(call stamp_of,$(FULL_BENCH))
 $(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a \
 		$(filter %.a,$(FRONT_LIBS))
 	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
+	$(FRONT_CHECK)
 $(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
 		$(BUILD)/libpolicy.a $(filter %.a,$(FRONT_LIBS))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
+	$(FRONT_CHECK)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -152,6 +171,7 @@ $(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wra
 $(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
 		$(BUILD)/libpolicy.a $(BUILD)/bench/hostguard-full
 	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out $(BUILD)/bench/hostguard-full,$^) $(FRONT_LIBS)
+	$(FRONT_CHECK)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)

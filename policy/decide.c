@@ -16,7 +16,7 @@
  * rule needs the user name the request does not give (passed up as is). */
 enum
 {
-  NEEDS_USER = -2,
+  NEEDS_USER = HG_ERR_NEEDS_USER,
 };
 
 /* ---- the index ---- */

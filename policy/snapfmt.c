@@ -95,6 +95,7 @@ checksum (const unsigned char *p, size_t n)
       uint64_t w;
       memcpy (&w, p + i, 8);
       h = (h ^ le64toh (w)) * 0x100000001b3ull;
+      h ^= h >> 32; /* a product carries only upward: fold the high half down */
     }
   uint64_t tail = 0;
   for (size_t k = 0; i + k < n; k++)
