@@ -136,15 +136,19 @@ $(BUILD)/front/install.o: FULL_PROGRAM = $(FULL_INSTALL)
 $(BUILD)/front/install.o: $(call stamp_of,$(FULL_INSTALL))
 $(BUILD)/front/bench.o: FULL_PROGRAM = $(FULL_BENCH)
 $(BUILD)/front/bench.o: $(call stamp_of,$(FULL_BENCH))
+# One link for the three: the objects among the prerequisites, then the
+# libraries (the whole program's twin is a prerequisite of make bench's).
+define link_front
+@mkdir -p $(dir $@)
+$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
+$(FRONT_CHECK)
+endef
 $(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a \
 		$(filter %.a,$(FRONT_LIBS))
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
-	$(FRONT_CHECK)
+	$(link_front)
 $(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
 		$(BUILD)/libpolicy.a $(filter %.a,$(FRONT_LIBS))
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out %.a,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
-	$(FRONT_CHECK)
+	$(link_front)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -170,8 +174,7 @@ $(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wra
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
 		$(BUILD)/libpolicy.a $(BUILD)/bench/hostguard-full
-	$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter-out $(BUILD)/bench/hostguard-full,$^) $(FRONT_LIBS)
-	$(FRONT_CHECK)
+	$(link_front)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)

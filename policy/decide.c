@@ -12,12 +12,9 @@
 #include "internal.h"
 #include "decide.h"
 
-/* What the checks below return: 0, -1 when out of memory, or this when a
- * rule needs the user name the request does not give (passed up as is). */
-enum
-{
-  NEEDS_USER = HG_ERR_NEEDS_USER,
-};
+/* The checks below return 0, -1 when out of memory, or HG_ERR_NEEDS_USER
+ * when a rule needs the user name the request does not give (passed up as
+ * is). */
 
 /* ---- the index ---- */
 
@@ -298,7 +295,7 @@ check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
     case HG_MATCH_ERROR:
       return -1;
     case HG_MATCH_NEEDS_USER:
-      return NEEDS_USER;
+      return HG_ERR_NEEDS_USER;
     }
   return 0;
 }
@@ -417,7 +414,7 @@ decide_guarded (struct decision *d, hg_error **err)
     r = conclude (d);
   if (own_list)
     hg_cmd_list_free (&list);
-  if (r == NEEDS_USER)
+  if (r == HG_ERR_NEEDS_USER)
     return hg_fail (err, HG_ERR_NEEDS_USER, "the decision depends on the caller's user name");
   return r < 0 ? hg_fail (err, HG_ERR_NOMEM, "out of memory") : 0;
 }

@@ -368,40 +368,37 @@ load_file (const char *path, unsigned flags, const char *cache_dir, hg_policy **
   return r;
 }
 
+/* run and shell: a policy that guards no host would let every command
+ * through untouched.  Such a file is a rule pack, an empty root-owned file,
+ * or a stale -f / $HOSTGUARD_POLICY: never what an operator meant
+ * (molly-guard's -f hole, DESIGN.md).  Frees *out when it refuses. */
+static int
+refuse_guarding_nothing (const char *path, unsigned flags, hg_policy **out, hg_error **err)
+{
+  if (!(flags & HG_LOAD_TRUSTED_ONLY) || (*out)->settings.n_hosts > 0)
+    return 0;
+  hg_policy_free (*out);
+  *out = NULL;
+  return hg_fail (err, HG_ERR_POLICY,
+                  "%s: names no hosts, so it would guard nothing: refused (is it the policy you meant?)",
+                  path);
+}
+
 int
 hg_policy_load_file_cached (const char *path, unsigned flags, const char *cache_dir,
                             hg_policy **out, hg_error **err)
 {
   int r = load_file (path, flags, cache_dir, out, err);
-  /* run and shell: a policy that guards no host would let every command
-   * through untouched.  Such a file is a rule pack, an empty root-owned
-   * file, or a stale -f / $HOSTGUARD_POLICY: never what an operator meant
-   * (molly-guard's -f hole, DESIGN.md). */
-  if (r == 0 && (flags & HG_LOAD_TRUSTED_ONLY) && (*out)->settings.n_hosts == 0)
-    {
-      hg_policy_free (*out);
-      *out = NULL;
-      return hg_fail (err, HG_ERR_POLICY,
-                      "%s: names no hosts, so it would guard nothing: refused (is it the policy you meant?)",
-                      path);
-    }
-  return r;
+  return r == 0 ? refuse_guarding_nothing (path, flags, out, err) : r;
 }
 
 int
 hg_policy_load_snapshot (const char *path, unsigned flags, const char *cache_dir, hg_policy **out)
 {
   if (!path || !cache_dir || !out || (flags & HG_LOAD_NO_INCLUDES)
-      || hg_snapshot_read (cache_dir, path, flags, out) < 0)
+      || hg_snapshot_read (cache_dir, path, flags, out) < 0
+      || refuse_guarding_nothing (path, flags, out, NULL) < 0)
     return -1;
-  /* What hg_policy_load_file_cached would refuse, it refuses with a
-   * message: not used here. */
-  if ((flags & HG_LOAD_TRUSTED_ONLY) && (*out)->settings.n_hosts == 0)
-    {
-      hg_policy_free (*out);
-      *out = NULL;
-      return -1;
-    }
   return 0;
 }
 

@@ -75,10 +75,7 @@ parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json, bool q
       default:
         if (quiet)
           return -1;
-        if (optopt)
-          hg_warn ("unknown or incomplete option '-%c'", optopt);
-        else
-          hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
+        hg_warn_bad_option (argv);
         goto usage;
       }
   return optind;

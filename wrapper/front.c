@@ -130,7 +130,7 @@ main (int argc, char **argv)
   int at = hg_run_args_at (argc, argv);
   if (at >= 0)
     run_if_allowed (argc - at, argv + at);
-  else if (argc >= 2 && strcmp (argv[1], "check") == 0 && argv[0][0] != '-')
+  else if (argc >= 2 && strcmp (argv[1], "check") == 0 && !hg_is_login_shell (argc, argv))
     {
       int status = hg_check_first_stage (argc - 1, argv + 1);
       if (status >= 0)

@@ -20,8 +20,7 @@ main (int argc, char **argv)
       argv[0] = (char *) "run";
       return hg_main_run (argc, argv);
     }
-  /* As a login shell: "-hostguard" from login/sshd, or sshd's `SHELL -c CMD`. */
-  if (argv[0][0] == '-' || (argc >= 2 && strcmp (argv[1], "-c") == 0))
+  if (hg_is_login_shell (argc, argv))
     return hg_main_shell (argc, argv);
   if (argc < 2)
     {

@@ -13,11 +13,16 @@ static const char *const subcommands[] = {
   "report", "shell", "pending", "approve", "deny",
 };
 
+bool
+hg_is_login_shell (int argc, char **argv)
+{
+  return argv[0][0] == '-' || (argc >= 2 && strcmp (argv[1], "-c") == 0);
+}
+
 int
 hg_run_args_at (int argc, char **argv)
 {
-  /* As a login shell: "-hostguard" from login/sshd, or sshd's `SHELL -c CMD`. */
-  if (argc < 2 || argv[0][0] == '-' || strcmp (argv[1], "-c") == 0)
+  if (argc < 2 || hg_is_login_shell (argc, argv))
     return -1;
   if (strcmp (argv[1], "run") == 0)
     return 1;
@@ -60,10 +65,7 @@ hg_run_opts_parse (int argc, char **argv, struct hg_run_opts *o, bool quiet)
       default:
         if (quiet)
           return -1;
-        if (optopt)
-          hg_warn ("unknown or incomplete option '-%c'", optopt);
-        else
-          hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
+        hg_warn_bad_option (argv);
         hg_usage (stderr);
         return -1;
       }

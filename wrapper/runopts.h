@@ -12,6 +12,10 @@ struct hg_run_opts
   bool break_glass;
 };
 
+/* Started as a login shell: "-hostguard" from login/sshd, or sshd's
+ * `SHELL -c CMD`. */
+bool hg_is_login_shell (int argc, char **argv);
+
 /* Where the prefix form's arguments start in main's argv: 1 for
  * `hostguard run ...`, 0 for `hostguard [OPTIONS] [--] COMMAND`, -1 for
  * anything else (a subcommand, a login shell, no arguments). */

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,15 @@ hg_warn (const char *fmt, ...)
   vfprintf (stderr, fmt, ap);
   fputc ('\n', stderr);
   va_end (ap);
+}
+
+void
+hg_warn_bad_option (char **argv)
+{
+  if (optopt)
+    hg_warn ("unknown or incomplete option '-%c'", optopt);
+  else
+    hg_warn ("unknown or incomplete option '%s'", argv[optind - 1]);
 }
 
 const char *

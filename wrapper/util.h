@@ -32,6 +32,9 @@ int hg_report_error (const hg_error *e);
 /* "hostguard: " + printf on stderr, newline added. */
 void hg_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/* After getopt_long returned '?' or ':': names the option it refused. */
+void hg_warn_bad_option (char **argv);
+
 /* The policy file to use: -f FILE, else $HOSTGUARD_POLICY, else the default. */
 const char *hg_policy_path (const char *option);
 
