@@ -73,6 +73,8 @@ FRONT_LIBS := $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
 else
 FRONT_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections \
 	-Wl,--fatal-warnings $(LDFLAGS)
+# (the policy library compares programs by SHA-256: policy/identity.c)
+FRONT_LIBS := -lnettle
 # And libc's own internal calls (glob's __getpwnam_r) escape the warnings:
 # after the link, no NSS lookup, dlopen'd service or locale loading may be
 # left in it.
@@ -259,7 +261,7 @@ clean:
 DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
-	python3 hyperfine jq
+	python3 hyperfine jq busybox
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \

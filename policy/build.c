@@ -48,6 +48,8 @@ copy_settings (struct hg_policy *p, cfg_t *cfg)
   s->approval_timeout = (unsigned) cfg_getint (cfg, "approval_timeout");
   s->supervise_unprivileged = cfg_getbool (cfg, "supervise_unprivileged");
   s->verify_exec_all = strcmp (cfg_getstr (cfg, "verify_exec"), "all") == 0;
+  if (hg_action_parse (cfg_getstr (cfg, "anonymous_exec"), &s->anonymous_exec) < 0)
+    s->anonymous_exec = HG_ACTION_CONFIRM; /* validated by the schema */
   return 0;
 }
 

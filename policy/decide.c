@@ -6,8 +6,10 @@
  * (no `command`, a glob, a path) are checked always.  The conditions
  * themselves are in match.c, the verdict in verdict.c. */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 #include "decide.h"
@@ -30,6 +32,7 @@ struct hg_rule_index
   size_t n_by_name;
   size_t *scan; /* rules checked for every command, in file order */
   size_t n_scan;
+  struct hg_identity *identity; /* the rules' programs by content, built on first use */
 };
 
 static bool
@@ -60,6 +63,7 @@ hg_index_free (struct hg_rule_index *idx)
     return;
   free (idx->by_name);
   free (idx->scan);
+  hg_identity_free (idx->identity);
   free (idx);
 }
 
@@ -78,7 +82,8 @@ hg_index_build (struct hg_policy *p, hg_error **err)
     return hg_fail (err, HG_ERR_NOMEM, "out of memory");
   idx->by_name = calloc (n_names + 1, sizeof *idx->by_name);
   idx->scan = calloc (n_scan + 1, sizeof *idx->scan);
-  if (!idx->by_name || !idx->scan)
+  idx->identity = hg_identity_new ();
+  if (!idx->by_name || !idx->scan || !idx->identity)
     {
       hg_index_free (idx);
       return hg_fail (err, HG_ERR_NOMEM, "out of memory");
@@ -266,18 +271,25 @@ offer_could_match (struct decision *d, const struct hg_rule *r, const struct hg_
   return 0;
 }
 
-/* A reason to ask, with no rule: the program or the commands are unknown. */
+/* A decision with no rule (takes expl): the program or the commands are
+ * unknown, or a program has no path. */
 static int
-offer_unknown (struct decision *d, char *expl)
+offer_escalation (struct decision *d, enum hg_action action, char *expl)
 {
   if (!expl || hg_verdict_add_why (d->v, "%s", expl) < 0)
     {
       free (expl);
       return -1;
     }
-  pick_offer (&d->best, (struct pick){ .action = HG_ACTION_CONFIRM, .escalation = true,
-                                       .explanation = expl });
+  pick_offer (&d->best, (struct pick){ .action = action, .escalation = true, .explanation = expl });
   return 0;
+}
+
+/* A reason to ask: the program or the commands are unknown. */
+static int
+offer_unknown (struct decision *d, char *expl)
+{
+  return offer_escalation (d, HG_ACTION_CONFIRM, expl);
 }
 
 static int
@@ -300,8 +312,154 @@ check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
   return 0;
 }
 
+/* Levels of #! interpreters, loaders and multi-call programs followed
+ * (the kernel itself refuses a sixth #! level with ELOOP). */
+#define MAX_REAL_DEPTH 6
+
+static int check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer,
+                          unsigned depth);
+
+/* What runs is what the kernel runs: a script's interpreter, a multi-call
+ * program's applet, the loader's program; each is decided as a command of
+ * its own, and its launchers looked through as the prefix form does. */
 static int
-check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer)
+check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg_cmd_facts *f,
+            int fd, unsigned depth)
+{
+  if (f->n_owned == 0)
+    return 0; /* not found: nothing runs */
+  struct hg_simple_cmd real;
+  char *why = NULL;
+  int r = hg_real_command (cmd, (const char *const *) f->owned, f->n_owned, fd, d->req->cwd, &real,
+                           &why);
+  if (r < 0)
+    return -1;
+  if (r == HG_REAL_UNKNOWN)
+    return offer_unknown (d, why);
+  if (r == HG_REAL_SELF)
+    return 0;
+  if (depth + 1 >= MAX_REAL_DEPTH)
+    {
+      char *expl = NULL;
+      if (asprintf (&expl, "%s runs through more than %d levels of #! interpreters, loaders and "
+                           "multi-call programs (a #! loop?): the kernel refuses a chain this deep",
+                    cmd->argv[0], MAX_REAL_DEPTH - 1) < 0)
+        expl = NULL;
+      hg_simple_cmd_clear (&real);
+      return offer_unknown (d, expl);
+    }
+  r = check_command (d, &real, false, depth + 1);
+  if (r == 0 && d->req->look_through)
+    {
+      struct hg_cmd_list inner = { 0 };
+      hg_error *err = NULL;
+      r = hg_look_through ((const char *const *) real.argv, real.argc, &inner, &err);
+      if (r == HG_ERR_INVALID)
+        {
+          char *expl = NULL;
+          if (asprintf (&expl, "cannot know every command %s runs: %s", real.argv[0],
+                        hg_error_message (err)) < 0)
+            expl = NULL;
+          r = offer_unknown (d, expl);
+        }
+      else if (r < 0)
+        r = -1;
+      hg_error_free (err);
+      for (size_t i = 1; r == 0 && i < inner.n; i++)
+        r = check_command (d, &inner.items[i], false, depth + 1);
+      if (r == 0 && inner.unknowable)
+        {
+          char *expl = NULL;
+          if (asprintf (&expl, "cannot know every command it runs: %s", inner.unknowable) < 0)
+            expl = NULL;
+          r = offer_unknown (d, expl);
+        }
+      hg_cmd_list_free (&inner);
+    }
+  hg_simple_cmd_clear (&real);
+  return r;
+}
+
+/* A program that root installed: it and every directory above it are
+ * root's, and no one else can write to them (a sticky directory such as
+ * /tmp keeps root's entries root's).  The first stage takes such a program
+ * by its names; a copy made by anyone else is compared by content in the
+ * whole program. */
+static bool
+is_root_installed (const struct hg_cmd_facts *f)
+{
+  const char *real = f->n_owned > 1 ? f->owned[1] : f->n_owned ? f->owned[0] : NULL;
+  if (!real || real[0] != '/' || strlen (real) >= PATH_MAX)
+    return false;
+  char path[PATH_MAX];
+  strcpy (path, real);
+  struct stat st;
+  if (stat (path, &st) < 0 || !S_ISREG (st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+    return false;
+  for (char *slash = strrchr (path, '/'); slash; slash = strrchr (path, '/'))
+    {
+      *slash = '\0';
+      if (stat (slash == path ? "/" : path, &st) < 0 || st.st_uid != 0
+          || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+        return false;
+      if (slash == path)
+        break;
+    }
+  return true;
+}
+
+/* A copy, rename, hard link or memfd of a rules' program is that program;
+ * a program with no path that is none of them is anonymous_exec's. */
+static int
+identify (struct decision *d, struct hg_cmd_facts *f, int fd, bool outer)
+{
+  if (f->n_owned == 0 && fd < 0)
+    return 0;
+  if (d->req->names_only)
+    return fd < 0 && is_root_installed (f) ? 0 : HG_ERR_NEEDS_CONTENT;
+  const char *program = f->n_owned ? f->owned[0] : "";
+  char *same = NULL;
+  int r = hg_identity_lookup (d->p->index->identity, d->p, program, fd, &same);
+  if (r < 0)
+    return -1;
+  if (r == HG_IDENTITY_FOUND)
+    {
+      bool known = false;
+      for (size_t i = 0; i < f->n_paths; i++)
+        known |= strcmp (f->paths[i], same) == 0;
+      if (!known && hg_verdict_add_why (d->v, "%s: same content as %s", program, same) < 0)
+        {
+          free (same);
+          return -1;
+        }
+      if (!known)
+        hg_cmd_facts_add_program (f, same);
+      else
+        free (same);
+      return 0;
+    }
+  char *expl = NULL;
+  if (r == HG_IDENTITY_UNREADABLE)
+    {
+      if (asprintf (&expl, "cannot read %s to compare it with the rules' programs", program) < 0)
+        return -1;
+      return offer_unknown (d, expl);
+    }
+  struct stat st;
+  enum hg_action anon = d->p->settings.anonymous_exec;
+  if (outer && fd >= 0 && anon != HG_ACTION_ALLOW && fstat (fd, &st) == 0 && st.st_nlink == 0)
+    {
+      if (asprintf (&expl, "%s has no path (a memfd or a deleted file) and is none of the rules' "
+                           "programs: anonymous_exec = %s",
+                    program, hg_action_name (anon)) < 0)
+        return -1;
+      return offer_escalation (d, anon, expl);
+    }
+  return 0;
+}
+
+static int
+check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer, unsigned depth)
 {
   if (cmd->argc == 0)
     return 0;
@@ -311,6 +469,7 @@ check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer)
   struct hg_cmd_facts f;
   if (hg_cmd_facts_init (&f, cmd, outer, d->req) < 0)
     return -1;
+  int fd = outer && d->req->has_exe_fd ? d->req->exe_fd : -1;
   int r = 0;
   if (cmd->dynamic && cmd->dynamic[0])
     {
@@ -319,6 +478,8 @@ check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer)
         expl = NULL;
       r = offer_unknown (d, expl);
     }
+  else
+    r = identify (d, &f, fd, outer);
 
   const struct hg_rule_index *idx = d->p->index;
   cleanup_free size_t *cand = NULL;
@@ -330,6 +491,8 @@ check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer)
       for (size_t i = 0; r == 0 && i < idx->n_scan; i++)
         r = check_rule (d, &d->p->rules[idx->scan[i]], &f);
     }
+  if (r == 0 && !(cmd->dynamic && cmd->dynamic[0]))
+    r = check_real (d, cmd, &f, fd, depth);
   hg_cmd_facts_free (&f);
   return r;
 }
@@ -402,7 +565,7 @@ decide_guarded (struct decision *d, hg_error **err)
 
   int r = 0;
   for (size_t i = 0; r == 0 && i < list.n; i++)
-    r = check_command (d, &list.items[i], i == 0);
+    r = check_command (d, &list.items[i], i == 0, 0);
   if (r == 0 && list.unknowable)
     {
       char *expl = NULL;
@@ -416,6 +579,8 @@ decide_guarded (struct decision *d, hg_error **err)
     hg_cmd_list_free (&list);
   if (r == HG_ERR_NEEDS_USER)
     return hg_fail (err, HG_ERR_NEEDS_USER, "the decision depends on the caller's user name");
+  if (r == HG_ERR_NEEDS_CONTENT)
+    return hg_fail (err, HG_ERR_NEEDS_CONTENT, "the decision needs a program's content");
   return r < 0 ? hg_fail (err, HG_ERR_NOMEM, "out of memory") : 0;
 }
 

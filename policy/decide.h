@@ -16,7 +16,7 @@ struct hg_path_arg
   char **forms;     /* hg_path_forms (arg) */
 };
 
-#define HG_MAX_CANDIDATES 4
+#define HG_MAX_CANDIDATES 6
 
 struct hg_cmd_facts
 {
@@ -37,6 +37,9 @@ struct hg_cmd_facts
 int hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool outer,
                        const struct hg_request *req);
 void hg_cmd_facts_free (struct hg_cmd_facts *f);
+/* One more program path of the command (and its base name as a name):
+ * takes path, which may be NULL. */
+void hg_cmd_facts_add_program (struct hg_cmd_facts *f, char *path);
 /* The first argument known only at run time, or NULL. */
 const char *hg_cmd_facts_dynamic_word (const struct hg_cmd_facts *f);
 

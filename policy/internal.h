@@ -110,6 +110,7 @@ struct hg_simple_cmd
    * relative to the request's cwd; NULL otherwise. */
   char *cwd;
   bool cwd_unknown; /* after a cd whose target is only known at run time */
+  bool applet;      /* an applet of a multi-call program (realexec.c) */
 };
 
 struct hg_cmd_list
@@ -140,6 +141,40 @@ int hg_shell_parse (const char *script, struct hg_cmd_list *out, hg_error **err)
  * 16 launchers (HG_ERR_INVALID). */
 int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *out,
                      hg_error **err);
+
+/* ---- realexec.c: what the kernel really runs ---- */
+
+enum
+{
+  HG_REAL_SELF = 0,    /* the program runs itself */
+  HG_REAL_OTHER = 1,   /* *out is the command that really runs */
+  HG_REAL_UNKNOWN = 2, /* it cannot be known: *why says why */
+};
+/* What runs when `cmd` is executed: a #! script's interpreter line, a
+ * multi-call program's applet, the dynamic loader's program.  programs:
+ * the program's path first, then other names of it (its real path, a file
+ * of the same content), whose base names say what kind of program it is;
+ * fd: a descriptor of it to read (-1: open programs[0]).  Returns an
+ * HG_REAL_* (*out and *why owned by the caller), or -1 on ENOMEM. */
+int hg_real_command (const struct hg_simple_cmd *cmd, const char *const *programs, size_t n_programs,
+                     int fd, const char *cwd, struct hg_simple_cmd *out, char **why);
+void hg_simple_cmd_clear (struct hg_simple_cmd *c);
+
+/* ---- identity.c: programs known by their content ---- */
+
+struct hg_identity;
+struct hg_identity *hg_identity_new (void);
+void hg_identity_free (struct hg_identity *id);
+enum
+{
+  HG_IDENTITY_FOUND = 0,      /* *out: the path of the rules' program it is a copy of */
+  HG_IDENTITY_NONE = 1,       /* the same content as no rule's program */
+  HG_IDENTITY_UNREADABLE = 2, /* its size matches one, but it cannot be read */
+};
+/* Which of the rules' programs the file at path (or open as fd, when fd >=
+ * 0) has the content of.  Thread-safe.  -1 on ENOMEM. */
+int hg_identity_lookup (struct hg_identity *id, const struct hg_policy *p, const char *path, int fd,
+                        char **out);
 
 /* ---- users.c ---- */
 

@@ -133,6 +133,12 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
 }
 
 void
+hg_cmd_facts_add_program (struct hg_cmd_facts *f, char *path)
+{
+  add_program (f, path);
+}
+
+void
 hg_cmd_facts_free (struct hg_cmd_facts *f)
 {
   for (size_t i = 0; i < f->n_owned; i++)

@@ -32,6 +32,9 @@ enum hg_status
    * the command (a `users` item was reached).  Not a failure of the
    * policy: ask again with the name. */
   HG_ERR_NEEDS_USER = -6,
+  /* hg_policy_decide with names_only: the decision needs the content of
+   * a program that root did not install.  Ask without names_only. */
+  HG_ERR_NEEDS_CONTENT = -7,
 };
 
 typedef struct hg_error hg_error;
@@ -123,6 +126,9 @@ struct hg_settings
   const char *notify;      /* NULL when unset */
   const char *break_glass; /* "%group" or user name, NULL when unset */
   bool verify_exec_all;    /* verify_exec = all (default: risky) */
+  /* A program with no path (memfd, deleted, O_TMPFILE) whose content is
+   * none of the rules' programs: allow, confirm (default) or deny. */
+  enum hg_action anonymous_exec;
 };
 
 const struct hg_settings *hg_policy_settings (const hg_policy *p);
@@ -152,6 +158,15 @@ struct hg_request
   /* Prefix form: look through launchers (sudo, env, nice, sh -c ...).  A
    * supervised exec sees the real programs and leaves this false. */
   bool look_through;
+  /* A descriptor of exe (O_PATH will do), to read a program whose path
+   * cannot be opened (a memfd, a deleted file); used when has_exe_fd. */
+  int exe_fd;
+  bool has_exe_fd;
+  /* The first stage: a program that root installed (it and every
+   * directory above it root's alone) is known by its names, and a decision
+   * that must compare the content of another program fails with
+   * HG_ERR_NEEDS_CONTENT. */
+  bool names_only;
 };
 
 typedef struct hg_verdict hg_verdict;
@@ -174,6 +189,18 @@ bool hg_verdict_guarded (const hg_verdict *v);
 size_t hg_verdict_why_count (const hg_verdict *v);
 const char *hg_verdict_why (const hg_verdict *v, size_t i);
 void hg_verdict_free (hg_verdict *v);
+
+/* ---- what the kernel runs ---- */
+
+enum
+{
+  HG_SHEBANG_NONE = 0,    /* not a script */
+  HG_SHEBANG_SCRIPT = 1,  /* *interp (and *arg, or NULL) set, owned by the caller */
+  HG_SHEBANG_ENOEXEC = 2, /* a #! line the kernel refuses */
+};
+/* Splits the first bytes of a file (head, n of them; the kernel reads 256)
+ * as Linux's binfmt_script does.  Returns an HG_SHEBANG_*, or -1 on ENOMEM. */
+int hg_shebang_parse (const char *head, size_t n, char **interp, char **arg);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 #define DEFAULT_SHELL "/bin/bash"
 #define DEFAULT_NONINTERACTIVE "deny"
 #define DEFAULT_VERIFY_EXEC "risky"
+#define DEFAULT_ANONYMOUS_EXEC "confirm"
 
 #define MAX_APPROVAL_TIMEOUT 86400 /* a day */
 #define MAX_APPROVALS 16
@@ -221,6 +222,14 @@ check_top_key (cfg_t *cfg, cfg_opt_t *opt)
     return check_choice (cfg, opt, "deny", "allow");
   if (strcmp (k, "verify_exec") == 0)
     return check_choice (cfg, opt, "risky", "all");
+  if (strcmp (k, "anonymous_exec") == 0)
+    {
+      const char *v = last_str (opt);
+      if (v && strcmp (v, "allow") != 0 && strcmp (v, "confirm") != 0 && strcmp (v, "deny") != 0)
+        return error_at (line_of (cfg), HG_ERR_POLICY,
+                         "anonymous_exec must be allow, confirm or deny, not '%s'", v);
+      return 0;
+    }
   if (strcmp (k, "approval_timeout") == 0)
     return check_range (cfg, opt, 1, MAX_APPROVAL_TIMEOUT);
   if (strcmp (k, "spool") == 0 || strcmp (k, "log_dir") == 0 || strcmp (k, "shell") == 0
@@ -399,6 +408,7 @@ static cfg_opt_t top_opts[] = {
   CFG_STR ("notify", NULL, CFGF_NODEFAULT),
   CFG_STR ("break_glass", NULL, CFGF_NODEFAULT),
   CFG_STR ("verify_exec", DEFAULT_VERIFY_EXEC, CFGF_NONE),
+  CFG_STR ("anonymous_exec", DEFAULT_ANONYMOUS_EXEC, CFGF_NONE),
   CFG_SEC ("rule", rule_opts, CFGF_TITLE | CFGF_MULTI),
   CFG_END (),
 };

@@ -157,7 +157,8 @@ hg_snapshot_encode (const struct hg_policy *p, const char *policy_path,
   put_str (&o, p->log_dir);
   put_str (&o, p->shell);
   put_u32 (&o, (uint32_t) s->noninteractive);
-  put_u32 (&o, (uint32_t) s->supervise_unprivileged | (uint32_t) s->verify_exec_all << 1);
+  put_u32 (&o, (uint32_t) s->supervise_unprivileged | (uint32_t) s->verify_exec_all << 1
+                   | (uint32_t) s->anonymous_exec << 2);
   put_strv (&o, p->redact, s->n_redact);
   put_str (&o, p->notify);
   put_str (&o, p->break_glass);
@@ -364,9 +365,11 @@ get_settings (struct in *in, struct hg_policy *p)
   s->noninteractive = get_action (in);
   in->bad |= s->noninteractive != HG_ACTION_ALLOW && s->noninteractive != HG_ACTION_DENY;
   uint32_t bits = get_u32 (in);
-  in->bad |= bits > 3;
   s->supervise_unprivileged = bits & 1;
   s->verify_exec_all = bits & 2;
+  s->anonymous_exec = (enum hg_action) (bits >> 2);
+  in->bad |= bits >> 2 > HG_ACTION_DENY || s->anonymous_exec == HG_ACTION_LOG
+             || s->anonymous_exec == HG_ACTION_APPROVE;
   p->redact = get_strv (in, &s->n_redact);
   p->notify = get_str (in, true);
   p->break_glass = get_str (in, true);

@@ -239,6 +239,7 @@ check (int argc, char **argv, const struct check_env *env)
     .host_short = host_short,
     .host_fqdn = host_fqdn,
     .look_through = true,
+    .names_only = !whole, /* the whole program compares programs' contents */
   };
   hg_verdict *v = NULL;
   int r = hg_policy_decide (policy, &req, &v, &err);

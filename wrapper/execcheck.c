@@ -42,27 +42,12 @@ shebang (const char *path, dev_t dev, ino_t ino, char **name, char **arg)
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_dev != dev || st.st_ino != ino)
     return 0; /* not readable by us, or not the same file: the exe check decides */
-  char buf[BINPRM_BUF + 1];
+  char buf[BINPRM_BUF];
   ssize_t n = pread (fd, buf, BINPRM_BUF, 0);
-  if (n < 3 || buf[0] != '#' || buf[1] != '!')
+  if (n < 0)
     return 0;
-  buf[n] = '\0';
-  char *end = strchr (buf, '\n');
-  if (end)
-    *end = '\0';
-  char *p = buf + 2;
-  p += strspn (p, " \t");
-  size_t len = strcspn (p, " \t");
-  if (len == 0)
-    return 0;
-  *name = strndup (p, len);
-  p += len;
-  p += strspn (p, " \t");
-  size_t alen = strlen (p);
-  while (alen > 0 && (p[alen - 1] == ' ' || p[alen - 1] == '\t'))
-    alen--;
-  *arg = alen ? strndup (p, alen) : NULL;
-  return *name ? 1 : 0;
+  /* Split as the kernel splits it: one parser for the policy and this. */
+  return hg_shebang_parse (buf, (size_t) n, name, arg) == HG_SHEBANG_SCRIPT ? 1 : 0;
 }
 
 int

@@ -115,6 +115,7 @@ run_if_allowed (int argc, char **argv)
     .host_short = host,
     .host_fqdn = fqdn,
     .look_through = true,
+    .names_only = true, /* HG_ERR_NEEDS_CONTENT: the whole program compares contents */
   };
   cleanup_verdict hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;

@@ -85,6 +85,13 @@ write_all (int fd, const char *s, size_t n)
   return true;
 }
 
+static bool
+same_base_name (const char *a, const char *b)
+{
+  const char *sa = strrchr (a, '/'), *sb = strrchr (b, '/');
+  return strcmp (sa ? sa + 1 : a, sb ? sb + 1 : b) == 0;
+}
+
 static char *
 header (const struct hg_prompt *p)
 {
@@ -115,6 +122,12 @@ header (const struct hg_prompt *p)
       hg_prompt_put_escaped (f, p->argv[i], true);
     }
   fputc ('\n', f);
+  if (p->exe && p->argc > 0 && !same_base_name (p->exe, p->argv[0]))
+    {
+      fputs ("  runs:    ", f);
+      hg_prompt_put_escaped (f, p->exe, true);
+      fputs (" (not what the command's first word says)\n", f);
+    }
   if (p->reason)
     {
       fputs ("  reason:  ", f);

@@ -26,6 +26,9 @@ struct hg_prompt
   const char *reason;
   const char *const *argv; /* already redacted */
   size_t argc;
+  /* The program that will run, or NULL: shown when argv[0] names another
+   * (`exec -a touch rm`, a copy renamed). */
+  const char *exe;
 };
 
 /* Shows the rule, its message, the command and the reason on /dev/tty,

@@ -149,6 +149,7 @@ confirm (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s)
     .reason = cmd->reason,
     .argv = (const char *const *) shown,
     .argc = cmd->argc,
+    .exe = cmd->exe,
   };
   int e = 0;
   cleanup_free char *why = NULL;

@@ -163,7 +163,7 @@ ask (struct sup *s, const struct hg_cmd *c)
       struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
                              .reason = c->reason,
                              .argv = (const char *const *) (shown ? shown : c->argv),
-                             .argc = shown ? c->argc : 1 };
+                             .argc = shown ? c->argc : 1, .exe = c->exe };
       int e = 0;
       a = hg_prompt_confirm (&p, &e);
       strv_free (shown);
@@ -332,7 +332,7 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
   struct hg_request rq = { .argv = (const char *const *) t->argv, .argc = t->argc, .exe = t->exe,
                            .cwd = t->cwd, .user = user_name (s, t->uid),
                            .host_short = s->self.host, .host_fqdn = s->self.host_fqdn,
-                           .look_through = false };
+                           .look_through = false, .exe_fd = t->fd, .has_exe_fd = t->fd >= 0 };
   const char *empty[] = { t->exe, NULL };
   if (t->argc == 0) /* execve(path, NULL): the policy still sees the program */
     rq.argv = empty, rq.argc = 1;

@@ -207,6 +207,7 @@ hg_target_read (int listener, const struct seccomp_notif *req, struct hg_target 
                 hg_error **err)
 {
   memset (t, 0, sizeof *t);
+  t->fd = -1;
   t->pid = (pid_t) req->pid;
   bool at = req->data.nr == SYS_execveat;
   int dirfd = at ? (int) req->data.args[0] : AT_FDCWD;
@@ -295,6 +296,7 @@ hg_target_read (int listener, const struct seccomp_notif *req, struct hg_target 
   t->dev = st.st_dev;
   t->ino = st.st_ino;
   t->mode = st.st_mode;
+  t->fd = steal_fd (&fd);
 
   /* The kernel's name for the file (a script's interpreter gets it). */
   if (dirfd == AT_FDCWD || t->path[0] == '/')
@@ -316,5 +318,8 @@ hg_target_clear (struct hg_target *t)
   free (t->filename);
   free (t->exe);
   free (t->cwd);
+  if (t->fd >= 0)
+    close (t->fd);
   memset (t, 0, sizeof *t);
+  t->fd = -1;
 }

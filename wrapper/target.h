@@ -29,6 +29,7 @@ struct hg_target
   char *filename; /* the kernel's name for it: path, or /dev/fd/N[/path] */
   char *exe;      /* the file that will run, as the supervisor sees it */
   char *cwd;
+  int fd;    /* an O_PATH descriptor of exe (a memfd has no path to open), or -1 */
   dev_t dev; /* of exe */
   ino_t ino;
   mode_t mode;

@@ -125,12 +125,18 @@ PY
   run_table launchers
 }
 
+@test "table: what really runs (busybox applets, the dynamic loader)" {
+  command -v busybox >/dev/null || skip "busybox is not installed (make deps installs it)"
+  [ -x /lib64/ld-linux-x86-64.so.2 ] || skip "no x86-64 dynamic loader"
+  run_table realexec
+}
+
 @test "table: hosts (guarded or not)" {
   run_table hosts guard-check
 }
 
 @test "every table file is run by a test" {
-  local f n known=" mariadb storage power host-safety everyday launchers hosts "
+  local f n known=" mariadb storage power host-safety everyday launchers hosts realexec "
   for f in "$TABLES"/*.tests; do
     n=$(basename "$f" .tests)
     if [[ $known != *" $n "* ]]; then
