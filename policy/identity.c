@@ -195,18 +195,26 @@ hash_fd (int fd, uint8_t out[SHA256_DIGEST_SIZE])
   return 0;
 }
 
+static bool
+cached_digest (const struct hg_identity *id, const struct file_key *k, uint8_t out[SHA256_DIGEST_SIZE])
+{
+  for (size_t i = 0; i < id->n_cache; i++)
+    if (key_equal (&id->cache[i].key, k))
+      {
+        memcpy (out, id->cache[i].digest, SHA256_DIGEST_SIZE);
+        return true;
+      }
+  return false;
+}
+
 /* The digest of an open file whose stat is st, through the cache. */
 static int
 digest_of (struct hg_identity *id, int fd, const struct stat *st, uint8_t out[SHA256_DIGEST_SIZE])
 {
   struct file_key k;
   key_of (st, &k);
-  for (size_t i = 0; i < id->n_cache; i++)
-    if (key_equal (&id->cache[i].key, &k))
-      {
-        memcpy (out, id->cache[i].digest, SHA256_DIGEST_SIZE);
-        return 0;
-      }
+  if (cached_digest (id, &k, out))
+    return 0;
   if (hash_fd (fd, out) < 0)
     return -1;
   size_t slot = id->n_cache < HASH_CACHE ? id->n_cache++ : id->next_cache++ % HASH_CACHE;
@@ -219,15 +227,14 @@ digest_of (struct hg_identity *id, int fd, const struct stat *st, uint8_t out[SH
 static int
 entry_digest (struct hg_identity *id, struct id_entry *e)
 {
-  cleanup_close int fd = open (e->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat st;
+  struct file_key k;
+  if (e->hashed && stat (e->path, &st) == 0 && (key_of (&st, &k), key_equal (&k, &e->key)))
+    return 0;
+  cleanup_close int fd = open (e->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     return -1;
-  struct file_key k;
-  key_of (&st, &k);
-  if (e->hashed && key_equal (&k, &e->key))
-    return 0;
-  e->key = k;
+  key_of (&st, &e->key);
   if (digest_of (id, fd, &st, e->digest) < 0)
     return -1;
   e->hashed = true;
@@ -274,11 +281,16 @@ lookup_locked (struct hg_identity *id, const struct hg_policy *p, const char *pa
       bool same = e->key.dev == st->st_dev && e->key.ino == st->st_ino;
       if (!same && !have)
         {
-          struct stat now;
-          own = open_program (path, fd);
-          if (own < 0 || fstat (own, &now) < 0 || now.st_dev != st->st_dev
-              || now.st_ino != st->st_ino || digest_of (id, own, &now, mine) < 0)
-            return HG_IDENTITY_UNREADABLE;
+          struct file_key k;
+          key_of (st, &k);
+          if (!cached_digest (id, &k, mine))
+            {
+              struct stat now;
+              own = open_program (path, fd);
+              if (own < 0 || fstat (own, &now) < 0 || now.st_dev != st->st_dev
+                  || now.st_ino != st->st_ino || digest_of (id, own, &now, mine) < 0)
+                return HG_IDENTITY_UNREADABLE;
+            }
           have = true;
         }
       if (!same)

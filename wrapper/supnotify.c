@@ -353,7 +353,10 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
     sup_say ("%s is set%cid: it runs without gaining privileges (this session has no_new_privs)",
              t->exe, (t->mode & S_ISUID) ? 'u' : 'g');
 
-  if (act == HG_ACTION_ALLOW && !s->settings->verify_exec_all)
+  /* What the kernel runs may differ from what we read when another task
+   * can rewrite it meanwhile: verify after the exec whatever the action. */
+  bool verify = s->settings->verify_exec_all || t->memory_shared;
+  if (act == HG_ACTION_ALLOW && !verify)
     {
       hg_verdict_free (v);
       { answer (s, req, 0, true); return; }
@@ -380,7 +383,7 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
           sup_say ("%s: refused: the record could not be written", name);
           answer (s, req, EPERM, false);
         }
-      else if (s->settings->verify_exec_all)
+      else if (verify)
         continue_verified (s, req, t, &c);
       else
         answer (s, req, 0, true);

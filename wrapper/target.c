@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,36 @@ status_field (const char *text, const char *key)
 /* Uid (real), Tgid and TracerPid from /proc/PID/status: one read of the
  * whole text (it is under 2 KiB; 4 KiB leaves room), not a stdio parse of
  * each of its ~55 lines (measured: a tenth of the per-exec cost). */
+static bool
+shares_memory_with (pid_t pid, pid_t other)
+{
+  return syscall (SYS_kcmp, pid, other, KCMP_VM, 0, 0) == 0;
+}
+
+/* A writable MAP_SHARED mapping ("rw-s"): memory another process may
+ * write.  Unreadable maps count as shared: the exec is then verified. */
+static bool
+has_writable_shared_mapping (pid_t pid)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/maps", pid);
+  cleanup_fclose FILE *f = fopen (path, "re");
+  if (!f)
+    return true;
+  char line[512];
+  while (fgets (line, sizeof line, f))
+    {
+      /* "start-end perms offset dev inode path": perms is the 2nd field. */
+      const char *perms = strchr (line, ' ');
+      if (perms && perms[2] == 'w' && perms[4] == 's')
+        return true;
+      /* the rest of a long line (a long path) */
+      while (!strchr (line, '\n') && fgets (line, sizeof line, f))
+        ;
+    }
+  return false;
+}
+
 static int
 read_status (pid_t pid, struct hg_target *t)
 {
@@ -185,9 +216,16 @@ read_status (pid_t pid, struct hg_target *t)
     len += (size_t) n;
   buf[len] = '\0';
   long tgid = status_field (buf, "\nTgid:\t"), tracer = status_field (buf, "\nTracerPid:\t"),
-       uid = status_field (buf, "\nUid:\t");
+       uid = status_field (buf, "\nUid:\t"), ppid = status_field (buf, "\nPPid:\t"),
+       threads = status_field (buf, "\nThreads:\t");
   if (tgid < 0 || tracer < 0 || uid < 0)
     return -1;
+  /* Another thread, a vfork parent's other threads, or another process
+   * through a shared mapping may rewrite the path and arguments between
+   * our read and the kernel's: such an exec is verified after the fact
+   * (supnotify.c), whatever it was decided. */
+  t->memory_shared = threads != 1 || (ppid > 0 && shares_memory_with (pid, (pid_t) ppid))
+                     || has_writable_shared_mapping (pid);
   t->tgid = (pid_t) tgid;
   t->tracer = (pid_t) tracer;
   t->uid = (uid_t) uid;

@@ -30,6 +30,9 @@ struct hg_target
   char *exe;      /* the file that will run, as the supervisor sees it */
   char *cwd;
   int fd;    /* an O_PATH descriptor of exe (a memfd has no path to open), or -1 */
+  /* Its memory may be written by another task while the kernel reads the
+   * path and arguments: more threads, a vfork parent's, a shared mapping. */
+  bool memory_shared;
   dev_t dev; /* of exe */
   ino_t ino;
   mode_t mode;

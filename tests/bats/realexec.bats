@@ -206,3 +206,25 @@ EOF
   [[ $output == *"runs:    /usr/bin/rm"* ]]
   [ -e "$T/u/victim" ]
 }
+
+@test "the exec race on an allowed exec: 900 rewrites to a denied program, none runs" {
+  [ -x "$H/exec_race" ] || skip "no exec_race helper"
+  cp /bin/true "$T/bin/goodprog"
+  cp /usr/bin/touch "$T/bin/evilprog" # same name length: the race rewrites one into the other
+  mkdir -m 0777 "$T/marks"
+  cat >>"$W/etc/hostguard/policy.conf" <<EOF
+rule evil {
+    command = {"evilprog"}
+    action = deny
+}
+EOF
+  # Bare, the harness does win the race: the test can fail.
+  "$H/exec_race" "$T/bin/goodprog" "$T/bin/evilprog" "$T/marks" 300 >/dev/null
+  [ "$(ls "$T/marks" | wc -l)" -gt 0 ]
+  rm -rf "$T/marks" && mkdir -m 0777 "$T/marks"
+  # goodprog is plainly allowed (verify_exec = risky, the default): the
+  # second thread makes the exec verified all the same.
+  run ns timeout 300 "$HG" shell -c "$H/exec_race $T/bin/goodprog $T/bin/evilprog $T/marks 900"
+  [[ $output == *"tries 900"* ]]
+  [ "$(ls "$T/marks" | wc -l)" -eq 0 ]
+}
