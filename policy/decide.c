@@ -172,6 +172,7 @@ struct pick
   unsigned approvals;
   const struct hg_rule *rule;
   char *explanation; /* escalations: owned message */
+  char *runs;        /* a match on a command found inside: its program, owned */
 };
 
 /* Strictest action first; at the same action a real match before an
@@ -204,10 +205,14 @@ pick_offer (struct pick *best, struct pick cand)
   if (pick_better (&cand, best))
     {
       free (best->explanation);
+      free (best->runs);
       *best = cand;
     }
   else
-    free (cand.explanation);
+    {
+      free (cand.explanation);
+      free (cand.runs);
+    }
 }
 
 /* How many matching rules are described in the why lines; the rest are
@@ -237,7 +242,11 @@ offer_match (struct decision *d, const struct hg_rule *r, const struct hg_cmd_fa
       if (!line || hg_verdict_add_why (d->v, "rule %s: %s", r->name, line) < 0)
         return -1;
     }
-  pick_offer (&d->best, (struct pick){ .action = r->action, .rule = r,
+  char *runs = NULL;
+  const char *shown = f->cmd->applet || !f->n_paths ? f->cmd->argv[0] : f->paths[f->n_paths - 1];
+  if ((f->cmd->via || f->by_content) && !(runs = strdup (shown)))
+    return -1;
+  pick_offer (&d->best, (struct pick){ .action = r->action, .rule = r, .runs = runs,
                                        .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0 });
   return 0;
 }
@@ -433,7 +442,10 @@ identify (struct decision *d, struct hg_cmd_facts *f, int fd, bool outer)
           return -1;
         }
       if (!known)
-        hg_cmd_facts_add_program (f, same);
+        {
+          hg_cmd_facts_add_program (f, same);
+          f->by_content = true;
+        }
       else
         free (same);
       return 0;
@@ -518,7 +530,8 @@ conclude (struct decision *d)
     }
   const char *name = b->rule ? b->rule->name : NULL;
   const char *msg = b->escalation ? b->explanation : b->rule->message;
-  if (hg_verdict_set (d->v, b->action, name, msg, b->approvals) < 0)
+  if (hg_verdict_set (d->v, b->action, name, msg, b->approvals) < 0
+      || hg_verdict_set_runs (d->v, b->runs) < 0)
     return -1;
   if (name)
     return hg_verdict_add_why (d->v, "decision: %s by rule %s", hg_action_name (b->action), name);
@@ -611,6 +624,7 @@ hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict *
   struct decision d = { .p = p, .req = req, .v = v };
   int r = decide_guarded (&d, err);
   free (d.best.explanation);
+  free (d.best.runs);
   if (r < 0)
     {
       hg_verdict_free (v);

@@ -32,6 +32,7 @@ struct hg_cmd_facts
   struct hg_path_arg *path_args; /* computed on first use */
   size_t n_path_args;
   bool path_args_ready;
+  bool by_content; /* the last path is a rules' program of the same content */
 };
 
 int hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool outer,
@@ -93,5 +94,7 @@ hg_verdict *hg_verdict_new (bool guarded);
 int hg_verdict_set (hg_verdict *v, enum hg_action action, const char *rule, const char *message,
                     unsigned approvals);
 int hg_verdict_add_why (hg_verdict *v, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* Copies runs (may be NULL).  -1 on ENOMEM. */
+int hg_verdict_set_runs (hg_verdict *v, const char *runs);
 
 #endif

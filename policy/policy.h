@@ -182,6 +182,10 @@ const char *hg_verdict_rule (const hg_verdict *v);
 const char *hg_verdict_message (const hg_verdict *v);
 /* Distinct approvers needed; 0 unless the action is approve. */
 unsigned hg_verdict_approvals (const hg_verdict *v);
+/* The program that really runs and decided, when it is not the one the
+ * command names (a #! interpreter, a busybox applet, the loader's program,
+ * a launcher's program), or NULL. */
+const char *hg_verdict_runs (const hg_verdict *v);
 /* False when the host is not guarded: the command runs untouched. */
 bool hg_verdict_guarded (const hg_verdict *v);
 /* Why: human-readable lines (launchers looked through, which condition of

@@ -13,6 +13,7 @@ struct hg_verdict
   char *message; /* may be NULL */
   unsigned approvals;
   bool guarded;
+  char *runs; /* the program that really runs, when not the one named; NULL */
   char **why; /* n_why lines */
   size_t n_why;
   size_t cap_why;
@@ -134,5 +135,20 @@ hg_verdict_free (hg_verdict *v)
   free (v->why);
   free (v->rule);
   free (v->message);
+  free (v->runs);
   free (v);
+}
+
+int
+hg_verdict_set_runs (hg_verdict *v, const char *runs)
+{
+  free (v->runs);
+  v->runs = NULL;
+  return runs && !(v->runs = strdup (runs)) ? -1 : 0;
+}
+
+const char *
+hg_verdict_runs (const hg_verdict *v)
+{
+  return v->runs;
 }

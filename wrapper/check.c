@@ -131,7 +131,10 @@ print_text (const hg_verdict *v, const char *host, char **cmd, size_t n)
     printf ("message:  %s\n", hg_verdict_message (v));
   printf ("host:     %s (%s)\n", host, hg_verdict_guarded (v) ? "guarded" : "not guarded");
   cleanup_free char *shown = hg_quote_argv (cmd, n);
-  printf ("command:  %s\nwhy:\n", shown ? shown : "?");
+  printf ("command:  %s\n", shown ? shown : "?");
+  if (hg_verdict_runs (v))
+    printf ("runs:     %s\n", hg_verdict_runs (v));
+  printf ("why:\n");
   for (size_t i = 0; i < hg_verdict_why_count (v); i++)
     printf ("  - %s\n", hg_verdict_why (v, i));
   return shown ? 0 : -1;

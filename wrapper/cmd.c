@@ -169,6 +169,7 @@ hg_cmd_clear (struct hg_cmd *c)
   free (c->rule);
   free (c->message);
   free (c->note);
+  free (c->runs);
   free (c->digest);
   free (c->argv_sha256);
   free (c->approvers_group);

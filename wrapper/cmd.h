@@ -45,6 +45,9 @@ struct hg_cmd
   char **argv; /* NULL-terminated, owned */
   size_t argc;
   char *exe; /* absolute path of the program, or NULL */
+  /* The program that really runs and decided, when exe is not it (a #!
+   * interpreter, a busybox applet, a copy of a rules' program), or NULL. */
+  char *runs;
   char *cwd;
 
   /* Who and where, from the kernel. */

@@ -309,6 +309,8 @@ hg_record_build (const struct hg_cmd *cmd, const char *event, const char *const 
   jb_kstr (&b, "mode", cmd->mode == HG_MODE_SHELL ? "shell" : "run");
   jb_argv (&b, argv, argc);
   jb_kstr (&b, "exe", cmd->exe);
+  if (cmd->runs)
+    jb_kstr (&b, "runs", cmd->runs);
   jb_kstr (&b, "rule", cmd->rule);
   jb_kstr (&b, "action", hg_action_name (cmd->action));
   jb_kstr (&b, "decision", hg_decision_name (cmd->decision));

@@ -149,7 +149,7 @@ confirm (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s)
     .reason = cmd->reason,
     .argv = (const char *const *) shown,
     .argc = cmd->argc,
-    .exe = cmd->exe,
+    .exe = cmd->runs ? cmd->runs : cmd->exe,
   };
   int e = 0;
   cleanup_free char *why = NULL;
@@ -345,7 +345,8 @@ guarded (const struct hg_run_opts *o, const hg_policy *pol, const hg_verdict *v,
   cmd.approvals_needed = hg_verdict_approvals (v);
   if ((o->reason && !(cmd.reason = strdup (o->reason)))
       || (hg_verdict_rule (v) && !(cmd.rule = strdup (hg_verdict_rule (v))))
-      || (hg_verdict_message (v) && !(cmd.message = strdup (hg_verdict_message (v)))))
+      || (hg_verdict_message (v) && !(cmd.message = strdup (hg_verdict_message (v))))
+      || (hg_verdict_runs (v) && !(cmd.runs = strdup (hg_verdict_runs (v)))))
     {
       hg_warn ("not running %s: out of memory", cmdv[0]);
       return HG_EXIT_REFUSED;

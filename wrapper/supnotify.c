@@ -109,6 +109,7 @@ fill_cmd (struct sup *s, const struct hg_target *t, const hg_verdict *v, struct 
   DUP (c->reason, s->opts.reason);
   DUP (c->rule, hg_verdict_rule (v));
   DUP (c->message, hg_verdict_message (v));
+  DUP (c->runs, hg_verdict_runs (v));
 #undef DUP
   c->uid = t->uid;
   c->login_uid = s->self.login_uid;
@@ -163,7 +164,7 @@ ask (struct sup *s, const struct hg_cmd *c)
       struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
                              .reason = c->reason,
                              .argv = (const char *const *) (shown ? shown : c->argv),
-                             .argc = shown ? c->argc : 1, .exe = c->exe };
+                             .argc = shown ? c->argc : 1, .exe = c->runs ? c->runs : c->exe };
       int e = 0;
       a = hg_prompt_confirm (&p, &e);
       strv_free (shown);
