@@ -99,7 +99,7 @@ HEADERS := $(wildcard policy/*.h wrapper/*.h)
 .PHONY: demo all deps check check-suites check-unit check-bats check-fuzz-replay fuzz bench \
 	install uninstall clean deb helpers
 
-all: $(BUILD)/hostguard $(BUILD)/hostguard-full $(BUILD)/install/hostguard
+all: $(BUILD)/hostguard $(BUILD)/hostguard-full $(BUILD)/install/hostguard $(BUILD)/hostguard_sudo.so
 
 $(BUILD)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
@@ -115,6 +115,20 @@ $(BUILD)/libwrapper.a: $(WRAPPER_OBJ)
 
 $(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpolicy.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The sudo approval plugin (wrapper/sudo_plugin.c): a shared object loaded
+# by the setuid sudo, so built position-independent, never with the
+# sanitizers (sudo is not), the libraries linked dynamically, and only the
+# plugin symbol exported (wrapper/sudo_plugin.map).
+PLUGIN_CFLAGS := $(filter-out -fPIE,$(BASE_CFLAGS)) -fPIC -fvisibility=hidden -O2 -D_FORTIFY_SOURCE=2 $(CFLAGS)
+PLUGIN_OBJ := $(addprefix $(BUILD)/pic/,$(POLICY_SRC:.c=.o) $(WRAPPER_SRC:.c=.o) wrapper/sudo_plugin.o)
+$(BUILD)/pic/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(PLUGIN_CFLAGS) -c -o $@ $<
+$(BUILD)/hostguard_sudo.so: $(PLUGIN_OBJ) wrapper/sudo_plugin.map
+	$(CC) -shared -o $@ $(PLUGIN_OBJ) -Wl,--version-script=wrapper/sudo_plugin.map \
+		-Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections -Wl,--as-needed \
+		$(shell pkg-config --libs $(PKGS)) $(LDFLAGS)
 
 # The first stage, three times over: for this tree (it hands over to
 # $(BUILD)/hostguard-full), for make install, and for make bench (below).
@@ -239,6 +253,7 @@ install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/hostguard
 	install -m 0755 $(BUILD)/install/hostguard $(DESTDIR)$(PREFIX)/bin/hostguard
 	install -m 0755 $(BUILD)/hostguard-full $(DESTDIR)$(LIBEXECDIR)/hostguard/hostguard-full
+	install -m 0644 $(BUILD)/hostguard_sudo.so $(DESTDIR)$(LIBEXECDIR)/hostguard/hostguard_sudo.so
 	install -m 0644 policy/rules/*.conf $(DESTDIR)$(DATADIR)/rules/
 	sed 's|"rules/\*\.conf"|"$(DATADIR)/rules/*.conf"|; s|/etc/hostguard|$(SYSCONFDIR)/hostguard|g' \
 		policy/example.conf > $(DESTDIR)$(DATADIR)/policy.conf.example

@@ -170,6 +170,7 @@ hg_cmd_clear (struct hg_cmd *c)
   free (c->message);
   free (c->note);
   free (c->runs);
+  free (c->runas);
   free (c->digest);
   free (c->argv_sha256);
   free (c->approvers_group);

@@ -15,6 +15,7 @@ enum hg_mode
 {
   HG_MODE_RUN,
   HG_MODE_SHELL,
+  HG_MODE_SUDO, /* the sudo approval plugin */
 };
 
 /* What happened, as recorded in `decision`. */
@@ -49,6 +50,7 @@ struct hg_cmd
    * interpreter, a busybox applet, a copy of a rules' program), or NULL. */
   char *runs;
   char *cwd;
+  char *runas; /* sudo: the user the command runs as; NULL otherwise */
 
   /* Who and where, from the kernel. */
   char *host;      /* short name */

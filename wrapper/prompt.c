@@ -92,8 +92,8 @@ same_base_name (const char *a, const char *b)
   return strcmp (sa ? sa + 1 : a, sb ? sb + 1 : b) == 0;
 }
 
-static char *
-header (const struct hg_prompt *p)
+char *
+hg_prompt_text (const struct hg_prompt *p)
 {
   char *text = NULL;
   size_t len = 0;
@@ -242,7 +242,7 @@ enum hg_prompt_answer
 hg_prompt_confirm (const struct hg_prompt *p, int *err)
 {
   *err = 0;
-  cleanup_free char *text = header (p);
+  cleanup_free char *text = hg_prompt_text (p);
   if (!text)
     return *err = ENOMEM, HG_PROMPT_ERROR;
   return hg_prompt_expect (text, "Type the hostname to continue: ", p->host, err);

@@ -36,6 +36,10 @@ struct hg_prompt
  * terminal's settings back as they were. */
 enum hg_prompt_answer hg_prompt_confirm (const struct hg_prompt *p, int *err);
 
+/* What hg_prompt_confirm shows before its question, escaped; NULL on
+ * ENOMEM.  For a front end that asks its own way (the sudo plugin). */
+char *hg_prompt_text (const struct hg_prompt *p);
+
 /* The same question machinery for other answers: shows `text` (already
  * escaped), flushes type-ahead, asks `question`, and says YES only when
  * the line typed is exactly `expected`. */

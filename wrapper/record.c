@@ -306,7 +306,9 @@ hg_record_build (const struct hg_cmd *cmd, const char *event, const char *const 
   jb_kint (&b, "pid", true, (long long) cmd->pid);
   jb_kstr (&b, "tty", cmd->tty);
   jb_kstr (&b, "cwd", cmd->cwd);
-  jb_kstr (&b, "mode", cmd->mode == HG_MODE_SHELL ? "shell" : "run");
+  jb_kstr (&b, "mode", cmd->mode == HG_MODE_SHELL ? "shell" : cmd->mode == HG_MODE_SUDO ? "sudo" : "run");
+  if (cmd->runas)
+    jb_kstr (&b, "runas", cmd->runas);
   jb_argv (&b, argv, argc);
   jb_kstr (&b, "exe", cmd->exe);
   if (cmd->runs)
