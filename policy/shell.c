@@ -1137,6 +1137,7 @@ hg_cmd_list_free (struct hg_cmd_list *l)
       free (c->as_user);
       free (c->via);
       free (c->cwd);
+      free (c->root);
     }
   free (l->items);
   free (l->unknowable);
