@@ -140,7 +140,8 @@ int hg_shell_parse (const char *script, struct hg_cmd_list *out, hg_error **err)
 /* The commands that argv really runs, looking through the launchers of
  * launcher_table.c (sudo, env, nice, ionice, nohup, timeout, stdbuf, chrt,
  * taskset, setsid, xargs, time, su, runuser, setpriv, chroot, unshare,
- * nsenter, flock, strace, ltrace, script, fakeroot, watch, busybox) and
+ * nsenter, flock, strace, ltrace, script, fakeroot, watch, busybox,
+ * toybox) and
  * the shells' -c strings, recursively.  A launcher's new working
  * directory (env -C, sudo -D...) becomes the cwd of what it starts; under
  * a new root (chroot, unshare -R) absolute arguments are rewritten below

@@ -77,7 +77,7 @@ hg_place_settle (const struct hg_simple_cmd *p, struct hg_simple_cmd *item, cons
     {
       if (!(root = path_join (cwd, in->root)) || hg_place_under_root (item, root) < 0)
         return -1;
-      if (!in->skip_chdir && strcmp (root, "/") != 0)
+      if (!in->skip_chdir)
         {
           free (cwd);
           cwd = strdup (root);

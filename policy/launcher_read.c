@@ -302,6 +302,13 @@ hg_launcher_read (const struct launcher *l, const struct hg_simple_cmd *c, struc
 
   if (in->user && strlen (in->user) >= HG_MAX_USER)
     in->nothing = true;
+  if (in->split)
+    {
+      /* env -S: every word after the string follows the split words,
+       * NAME=value ones included; the new env reads them all again. */
+      in->start = it.i;
+      return 0;
+    }
 
   size_t i = it.i;
   if (l->flags & L_ASSIGNMENTS)

@@ -402,6 +402,7 @@ static const struct launcher launchers[] = {
   { "fakeroot", "l:f:i:s:ub:vh", fakeroot_longs, "vh", L_SESSION, K_FAKEROOT },
   { "watch", "bCcefd::ghq:n:prs:twvx", watch_longs, "hv", 0, K_WATCH },
   { "busybox", "", busybox_longs, "", 0, K_BUSYBOX },
+  { "toybox", "", nohup_longs, "", 0, K_BUSYBOX },
 };
 
 const struct launcher *

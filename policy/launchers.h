@@ -67,7 +67,7 @@ enum launcher_kind
   K_SCRIPT,   /* -c STRING, else an interactive shell */
   K_FAKEROOT, /* -f FAKED runs a program, -l LIB is evaluated by a shell */
   K_WATCH,    /* the words joined for sh -c, unless -x */
-  K_BUSYBOX,  /* busybox APPLET ARGS */
+  K_BUSYBOX,  /* busybox and toybox APPLET ARGS */
 };
 
 struct launcher
