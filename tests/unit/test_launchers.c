@@ -179,6 +179,9 @@ static const struct row rows[] = {
   { { "/usr/bin/time", "--format=%e", "--output", "t", "--verbose", "-q", "rm" },
     { "/usr/bin/time --format=%e --output t --verbose -q rm", "rm [time]" }, NULL },
   { { "time", "--version", "rm" }, { "time --version rm" }, NULL },
+  /* in a string: bash's keyword takes -p; with -f it is /usr/bin/time (dash) */
+  { { "sh", "-c", "time -f %e rm -rf /srv; time -p ls" },
+    { "sh -c 'time -f %e rm -rf /srv; time -p ls'", "time -f %e rm -rf /srv [sh -c]", "rm -rf /srv [sh -c > time]", "ls [sh -c]" }, NULL },
   { { "su", "-c", "rm -rf /" }, { "su -c 'rm -rf /'", "sh -c 'rm -rf /' @root [su root]", "rm -rf / @root [su root > sh -c]" }, NULL },
   { { "su", "-", "mysql", "-c", "rm -rf data" },
     { "su - mysql -c 'rm -rf data'", "sh -c 'rm -rf data' @mysql [su mysql] {cwd ?}",
