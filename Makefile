@@ -211,6 +211,7 @@ demo: all
 
 
 check:
+	tests/lint-bats tests/bats/*.bats
 	$(MAKE) check-suites
 	$(MAKE) BUILD=$(BUILD)-asan SANITIZE=1 check-suites
 	$(MAKE) check-fuzz-replay

@@ -376,7 +376,9 @@ check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg
       hg_error_free (err);
       for (size_t i = 1; r == 0 && i < inner.n; i++)
         r = check_command (d, &inner.items[i], false, depth + 1);
-      if (r == 0 && inner.unknowable)
+      /* A shell running the script file is the script itself, decided
+       * above by its own names, as a script always was. */
+      if (r == 0 && inner.unknowable && !real.script)
         {
           char *expl = NULL;
           if (asprintf (&expl, "cannot know every command it runs: %s", inner.unknowable) < 0)

@@ -111,6 +111,11 @@ struct hg_simple_cmd
   char *cwd;
   bool cwd_unknown; /* after a cd whose target is only known at run time */
   bool applet;      /* an applet of a multi-call program (realexec.c) */
+  bool script;      /* a #! interpreter running a script file (realexec.c) */
+  /* Under chroot ROOT (unshare -R...): ROOT, absolute or relative to the
+   * request's cwd.  The absolute arguments are already rewritten below
+   * it; kept for the commands of a shell string run there. */
+  char *root;
 };
 
 struct hg_cmd_list
@@ -134,11 +139,17 @@ int hg_shell_parse (const char *script, struct hg_cmd_list *out, hg_error **err)
 
 /* ---- launchers.c ---- */
 
-/* The commands that argv really runs, looking through sudo, env, nice,
- * ionice, nohup, timeout, stdbuf, chrt, taskset, setsid, xargs and
- * sh|bash|dash -c, recursively.  The outermost command is always item 0;
- * every command found inside follows.  Fails only on ENOMEM or nesting past
- * 16 launchers (HG_ERR_INVALID). */
+/* The commands that argv really runs, looking through the launchers of
+ * launcher_table.c (sudo, env, nice, ionice, nohup, timeout, stdbuf, chrt,
+ * taskset, setsid, xargs, time, su, runuser, setpriv, chroot, unshare,
+ * nsenter, flock, strace, ltrace, script, fakeroot, watch, busybox,
+ * toybox) and
+ * the shells' -c strings, recursively.  A launcher's new working
+ * directory (env -C, sudo -D...) becomes the cwd of what it starts; under
+ * a new root (chroot, unshare -R) absolute arguments are rewritten below
+ * it.  The outermost command is always item 0; every command found inside
+ * follows.  Fails only on ENOMEM or nesting past 16 launchers
+ * (HG_ERR_INVALID). */
 int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *out,
                      hg_error **err);
 
@@ -175,6 +186,26 @@ enum
  * 0) has the content of.  Thread-safe.  -1 on ENOMEM. */
 int hg_identity_lookup (struct hg_identity *id, const struct hg_policy *p, const char *path, int fd,
                         char **out);
+/* ---- shellcmds.c ---- */
+
+/* sh, bash, dash, rbash, ksh, zsh, ash...: a shell by its base name. */
+bool hg_is_shell (const char *name);
+
+enum hg_shell_run
+{
+  HG_SHELL_NOTHING, /* --version, a -c without its string: runs nothing */
+  HG_SHELL_STRING,  /* -c STRING: *string_at is its index */
+  HG_SHELL_HIDDEN,  /* a script file, stdin, a string known at run time: *why says which */
+};
+
+/* Where the shell command c (argv[0] a shell) gets its commands. */
+enum hg_shell_run hg_shell_invocation (const struct hg_simple_cmd *c, size_t *string_at,
+                                       const char **why);
+
+/* A builtin that makes later commands differ from what the string shows
+ * (alias NAME=..., trap ACTION SIG, . FILE, source FILE, enable -f): why,
+ * or NULL. */
+const char *hg_hidden_builtin (const struct hg_simple_cmd *c);
 
 /* ---- users.c ---- */
 

@@ -163,6 +163,7 @@ set_words (struct hg_simple_cmd *out, const char *const *head, size_t n_head,
   out->more_args = cmd->more_args;
   out->cwd_unknown = cmd->cwd_unknown;
   if ((cmd->cwd && !(out->cwd = strdup (cmd->cwd)))
+      || (cmd->root && !(out->root = strdup (cmd->root)))
       || (cmd->as_user && !(out->as_user = strdup (cmd->as_user))))
     return -1;
   return 0;
@@ -262,6 +263,7 @@ from_shebang (const struct hg_simple_cmd *cmd, const char *program, const char *
   if (set_words (out, head_words, nh, cmd, 1) < 0
       || set_via (out, cmd, arg ? "#! %s %s" : "#! %s%s", interp, arg ? arg : "") < 0)
     return -1;
+  out->script = true;
   return HG_REAL_OTHER;
 }
 
@@ -375,5 +377,6 @@ hg_simple_cmd_clear (struct hg_simple_cmd *c)
   free (c->as_user);
   free (c->via);
   free (c->cwd);
+  free (c->root);
   memset (c, 0, sizeof *c);
 }

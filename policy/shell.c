@@ -945,6 +945,18 @@ take_word (struct parser *p, const char *s, size_t *ip, unsigned depth, struct c
     case ST_FOR_WORDS:
       break;
     case ST_TIME_OPTS:
+      /* bash's `time` keyword takes only -p: `time -f FMT CMD` runs
+       * /usr/bin/time (dash has no such keyword).  Kept as a command, for
+       * the look-through of launchers.c to read its options. */
+      if (option && strcmp (w->text.s, "-p") != 0 && strcmp (w->text.s, "--") != 0)
+        {
+          struct word t = { 0 };
+          int r = buf_add (&t.text, "time", 4) ? cmd_add (p, c, &t) : nomem (p);
+          word_reset (&t);
+          c->state = ST_ARGS;
+          return r < 0 ? r : cmd_add (p, c, w);
+        }
+      /* fall through */
     case ST_CMD_OPTS:
     case ST_EXEC_OPTS:
       if (option)
@@ -1137,6 +1149,7 @@ hg_cmd_list_free (struct hg_cmd_list *l)
       free (c->as_user);
       free (c->via);
       free (c->cwd);
+      free (c->root);
     }
   free (l->items);
   free (l->unknowable);

@@ -10,55 +10,20 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "logview.h"
 #include "prompt.h"
 #include "util.h"
 
-/* Length of the valid UTF-8 sequence at p (not a C1 control), or 0. */
-static size_t
-utf8_len (const unsigned char *p)
-{
-  size_t len = (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
-  for (size_t i = 1; i < len; i++)
-    if ((p[i] & 0xc0) != 0x80)
-      return 0;
-  if ((len == 2 && (p[0] < 0xc2 || (p[0] == 0xc2 && p[1] < 0xa0)))
-      || (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-      || (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90))))
-    return 0; /* overlong, surrogate, beyond U+10FFFF, or C1 (CSI is 0xc2 0x9b) */
-  return len;
-}
-
+/* One escaper for every terminal hostguard writes to (logview.c): the
+ * prompt, the approver's display and `log` show the same bytes the same
+ * way, bidi and zero-width characters spelled out. */
 void
 hg_prompt_put_escaped (FILE *out, const char *s, bool quote)
 {
-  bool plain = !quote || *s != '\0';
-  for (const char *q = s; *q && plain && quote; q++)
-    plain = strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%*", *q);
-  if (!plain)
-    fputc ('\'', out);
-  for (const unsigned char *p = (const unsigned char *) s; *p;)
-    {
-      if (*p == '\'' && !plain)
-        fputs ("'\\''", out), p++;
-      else if (*p == '\n')
-        fputs ("\\n", out), p++;
-      else if (*p == '\t')
-        fputs ("\\t", out), p++;
-      else if (*p < 0x20 || *p == 0x7f)
-        fprintf (out, "\\x%02x", *p++);
-      else if (*p < 0x80)
-        fputc (*p++, out);
-      else
-        {
-          size_t len = utf8_len (p);
-          if (len == 0)
-            fprintf (out, "\\x%02x", *p++);
-          else
-            fwrite (p, 1, len, out), p += len;
-        }
-    }
-  if (!plain)
-    fputc ('\'', out);
+  char *const one[] = { (char *) s };
+  cleanup_free char *shown = quote ? hg_quote_argv (one, 1) : hg_escape (s, strlen (s));
+  fputs (shown ? shown : "?", out);
 }
 
 static volatile sig_atomic_t interrupted;

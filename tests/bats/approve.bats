@@ -294,7 +294,7 @@ EOS
   # notify runs detached: it may still be writing
   for _ in $(seq 100); do [ -e "$T/out/notify.done" ] && break; sleep 0.1; done
   jq -e '.event == "request" and .user == "hgalice" and (.digest | length) == 64 and .approvals == 1' "$T/out/notify.json"
-  ! grep -q hunter2 "$T/out/notify.json"
+  run ! grep -q hunter2 "$T/out/notify.json"
   [ "$(cat "$T/out/notify.event")" = request ]
   [ "$(cat "$T/out/notify.uid")" = 2001 ]
   # only the request and /dev/null open; no signal blocked or ignored,

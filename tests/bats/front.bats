@@ -90,7 +90,7 @@ execs() {
   run execs
   [ "${lines[0]}" = "$HG" ]
   [ "${lines[1]}" = "$W/bin/hg-ok" ]
-  ! grep -q hostguard-full "$T/trace"
+  run ! grep -q hostguard-full "$T/trace"
 }
 
 @test "the first stage asks NSS nothing: no nsswitch.conf, passwd, group or nscd" {
@@ -100,7 +100,7 @@ execs() {
   # From the exec of hostguard to that of hg-ok: what hostguard opened.
   sed -n "\\|execve(\"$HG\"|,\\|execve(\"[^\"]*hg-ok\"|p" "$T/trace" >"$T/own"
   grep -q 'policy-.*\.snap' "$T/own"
-  ! grep -E 'nsswitch|/etc/passwd|/etc/group|nscd|libnss' "$T/own"
+  run ! grep -E 'nsswitch|/etc/passwd|/etc/group|nscd|libnss' "$T/own"
 }
 
 @test "a rule for a group: the whole program decides, by the user's groups" {
@@ -163,7 +163,7 @@ execs() {
   chmod 0644 "$T/empty"
   run -126 ns sh -c 'mount --bind "$0" "$FULL" && exec setpriv --reuid 2002 --regid 2002 --init-groups "$HG" -- hg-log marker-126' "$T/empty"
   [[ "$output" == *"cannot start $FULL: Permission denied"* ]]
-  ! grep -qs marker-126 "$W/log/hgbob.jsonl"
+  run ! grep -qs marker-126 "$W/log/hgbob.jsonl"
   run -0 ns sh -c 'mount --bind "$0" "$FULL" && exec setpriv --reuid 2002 --regid 2002 --init-groups "$HG" -- hg-ok' "$T/empty"
   [ "$output" = "RAN hg-ok" ]
 }
@@ -190,7 +190,7 @@ execs() {
       ns "${BOB[@]}" "$FULL" check $json -- "$@" >"$T/whole" 2>&1 || true
       ns "${TRACE[@]}" -e trace=execve -o "$T/trace" "${BOB[@]}" "$HG" check $json -- "$@" >"$T/first" 2>&1 || true
       diff -u "$T/whole" "$T/first"
-      ! grep -q hostguard-full "$T/trace"
+      run ! grep -q hostguard-full "$T/trace"
       [ -s "$T/first" ]
     done
   done

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # hostguard log / log --verify / report on generated, hash-chained logs.
 
+bats_require_minimum_version 1.5.0
+
 setup() {
   D=$(mktemp -d)
   cat > "$D/gen.py" <<'PY'
@@ -219,6 +221,6 @@ PY
   [ "$status" -eq 0 ]
   grep -q '<svg' "$D/r.html"
   grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;&amp;' "$D/r.html"
-  ! grep -q '<script' "$D/r.html"
-  ! grep -Eq '(src|href)="?https?:' "$D/r.html"
+  run ! grep -q '<script' "$D/r.html"
+  run ! grep -Eq '(src|href)="?https?:' "$D/r.html"
 }

@@ -159,6 +159,16 @@ EOF
   [[ "${lines[1]}" == "exit confirmed confirm /dev/pts/"* ]]
 }
 
+@test "run: the confirm prompt spells out bidi and zero-width characters, as log does" {
+  # U+202E (right-to-left override) would show "rm -rf gpj.x" reversed.
+  arg=$(printf 'x\342\200\256jpg\342\200\213y')
+  run hgpty -e "Type the hostname" -s 'db2\n' -- -f "$POL" -- hg-confirm "$arg"
+  echo "$output"
+  [[ "$output" == *'\u202e'* ]]
+  [[ "$output" == *'\u200b'* ]]
+  [[ "$output" != *$'\u202e'* ]]
+}
+
 @test "run: confirm asks on /dev/tty even when stdin is not a terminal" {
   run "$PTYRUN" -t 15 -e "Type the hostname" -s 'db1\n' -- \
     sh -c 'exec "$@" </dev/null' sh "${UTS[@]}" db1 "$HG" -f "$POL" -- hg-confirm
@@ -322,13 +332,13 @@ EOF
 @test "run: a password never reaches the log nor the terminal" {
   run hg -- -f "$POL" -- hg-log --password=hunter2 -p secret1
   [ "$status" -eq 0 ]
-  ! grep -rq hunter2 "$T/log"
+  run ! grep -rq hunter2 "$T/log"
   grep -rq -- '--password=' "$T/log"
   run hgpty -e "Type the hostname" -s 'db1\n' -- -f "$POL" -- hg-confirm --password=hunter2
   [ "$status" -eq 0 ]
   [[ "$output" == *"--password="* ]]
   [[ "$output" != *hunter2* ]]
-  ! grep -rq hunter2 "$T/log"
+  run ! grep -rq hunter2 "$T/log"
   # The command itself got the real argument.
   [ "$(cat "$T/marks/hg-confirm")" = "--password=hunter2" ]
 }
