@@ -121,18 +121,26 @@ rules_dir (void)
   return s;
 }
 
+/* With intercept, sudo asks about every exec of the command from its own
+ * process: the policy is loaded once for the life of that sudo (a policy
+ * edited meanwhile applies from the next sudo), and so is the content
+ * table of the rules' programs that it carries. */
+static hg_policy *session_policy;
+
 /* The policy, or the fallback with *why set (owned) when it cannot be
- * trusted or loaded. */
+ * trusted or loaded.  The caller frees it unless it is session_policy. */
 static hg_policy *
 load_policy (char **why)
 {
   hg_policy *p = NULL;
   hg_error *err = NULL;
   *why = NULL;
+  if (session_policy)
+    return session_policy;
   if (hg_policy_load_file_cached (plugin.policy_path, HG_LOAD_TRUSTED_ONLY, hg_cache_dir (), &p,
                                   &err)
       == 0)
-    return p;
+    return session_policy = p;
   if (asprintf (why, "%s; running under the built-in fallback policy", hg_error_message (err)) < 0)
     *why = NULL;
   hg_error_free (err);
@@ -299,6 +307,9 @@ static int
 decide_and_act (struct run *r, const hg_policy *pol, bool fallback, char *const command_info[])
 {
   const char *command = info_value (command_info, "command");
+  const char *sudoedit = info_value (command_info, "sudoedit");
+  if (sudoedit && strcmp (sudoedit, "true") == 0)
+    command = "sudoedit"; /* not the editor: see plugin_check */
   const char *cwd = info_value (command_info, "cwd");
   if (!cwd || strcmp (cwd, "*") == 0)
     cwd = plugin.cwd;
@@ -387,6 +398,25 @@ plugin_check (char *const command_info[], char *const run_argv[], char *const ru
   if (argc == 0)
     return 1;
 
+  /* sudoedit runs the user's editor, as the user, on copies: what it
+   * changes is the files, so the policy sees `sudoedit FILE...`. */
+  cleanup_free char **edit = NULL;
+  const char *nfiles = info_value (command_info, "sudoedit_nfiles");
+  const char *sudoedit = info_value (command_info, "sudoedit");
+  if (sudoedit && strcmp (sudoedit, "true") == 0)
+    {
+      size_t n = nfiles ? strtoul (nfiles, NULL, 10) : 0;
+      if (n > argc)
+        n = argc;
+      if (!(edit = calloc (n + 2, sizeof *edit)))
+        return 0;
+      edit[0] = (char *) "sudoedit";
+      for (size_t i = 0; i < n; i++)
+        edit[i + 1] = run_argv[argc - n + i];
+      run_argv = edit;
+      argc = n + 1;
+    }
+
   cleanup_free char *why = NULL;
   hg_policy *pol = load_policy (&why);
   struct run r = { .errstr = errstr };
@@ -429,7 +459,8 @@ plugin_check (char *const command_info[], char *const run_argv[], char *const ru
 out:
   hg_audit_close (r.audit);
   hg_cmd_clear (&r.cmd);
-  hg_policy_free (pol);
+  if (pol != session_policy)
+    hg_policy_free (pol);
   umask (um);
   return ret;
 }

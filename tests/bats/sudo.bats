@@ -195,6 +195,21 @@ op() {
   policy
 }
 
+@test "sudoedit is decided on the files it edits" {
+  cat >>"$W/etc/hostguard/policy.conf" <<EOF
+rule edit-protected {
+    command = {"sudoedit"}
+    paths = {"$T/prot"}
+    action = deny
+    message = "no editing of protected data"
+}
+EOF
+  run -1 op env SUDO_EDITOR=true sudoedit "$T/prot/keep"
+  [[ $output == *"refused by rule edit-protected: no editing of protected data"* ]]
+  grep -q '"argv":\["sudoedit","'"$T"'/prot/keep"\]' "$T/log/hgop.jsonl"
+  run -0 op env SUDO_EDITOR=true sudo -e "$T/other"
+}
+
 @test "sudo -l, sudo -v and sudo -V behave with the plugin" {
   run -0 op sudo -l
   [[ $output == *"(ALL) NOPASSWD: ALL"* ]]
