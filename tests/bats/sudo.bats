@@ -189,9 +189,14 @@ op() {
 
 @test "sudo: a broken policy runs under the fallback, says so, and records a policy event" {
   echo 'this is { not a policy' >"$W/etc/hostguard/policy.conf"
-  run -0 op sudo /bin/echo STILL-RAN
+  # The fallback logs to the default /var/log/hostguard: a tmpfs over
+  # /var/log in the test's namespace, never the machine's.
+  run -0 ns sh -c 'mount -t tmpfs -o mode=0755 hglog /var/log && mkdir -m 1733 /var/log/hostguard \
+    && (echo 4250 >/proc/self/loginuid; setpriv --reuid 4250 --regid 4250 --init-groups sudo /bin/echo STILL-RAN) \
+    && echo "--- records:" && cat /var/log/hostguard/hgop.jsonl'
   [[ $output == *STILL-RAN* ]]
   [[ $output == *"fallback"* ]]
+  [[ $output == *'"event":"policy"'*'"mode":"sudo"'* ]]
   policy
 }
 

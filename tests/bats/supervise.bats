@@ -219,9 +219,13 @@ EOF
 
 @test "a broken policy: the fallback runs the session, and a policy event is recorded" {
   echo 'this is { not a policy' >"$W/etc/hostguard/policy.conf"
-  run ns timeout 20 "$HG" shell -c 'echo session-ran'
+  # The fallback logs to the default /var/log/hostguard: a tmpfs over
+  # /var/log in the test's namespace, never the machine's.
+  run ns sh -c 'mount -t tmpfs -o mode=0755 hglog /var/log && mkdir -m 1733 /var/log/hostguard \
+    && timeout 20 "$0" shell -c "echo session-ran" && echo "--- records:" && cat /var/log/hostguard/root.jsonl' "$HG"
   [[ $output == *session-ran* ]]
   [[ $output == *"fallback policy"* ]]
+  [[ $output == *'"event":"policy"'* ]]
 }
 
 @test "a host the policy does not guard: the real shell, untouched" {
