@@ -95,4 +95,17 @@ bool hg_sql_is (const struct hg_sql_token *t, const char *w);
  * at max bytes.  NULL on ENOMEM. */
 char *hg_sql_stmt_render (const struct hg_sql_stmt *st, size_t max);
 
+/* ---- sqlcli.c: for wrapper/redact.c ---- */
+
+/* Every password a mysql-family client's argv carries, as the client's
+ * option parser finds them: -pSECRET, bundled (-BpSECRET), --password=,
+ * and each prefix the client accepts (--pass=, --passw=, --loose-pass=).
+ * fn gets the argument's index and the offset where the secret starts (it
+ * runs to the argument's end).  Returns how many were found. */
+typedef void (*hg_sql_secret_fn) (void *arg, size_t index, size_t offset);
+/* The same for one word (w, n bytes) of such a command line: the offset
+ * where its password starts, or -1. */
+long hg_sql_password_at (const char *w, size_t n);
+int hg_sql_client_secrets (const char *const *argv, size_t argc, hg_sql_secret_fn fn, void *arg);
+
 #endif

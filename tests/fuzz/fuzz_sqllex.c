@@ -1,6 +1,8 @@
 /* The SQL lexer and statement kinds on arbitrary bytes: lexed whole, and
  * fed in pieces (the first byte chooses their size) as a file is read;
- * both must give the same statements and kinds, within bounded memory. */
+ * both must give the same statements and kinds, within bounded memory.
+ * The same bytes, split at NULs, are an argv for the client's option
+ * parser and its password finder. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,22 @@ on_stmt (void *arg, const struct hg_sql_stmt *st)
   const char *unknown = NULL;
   s->kinds |= hg_sql_classify (st, &unknown);
   s->n++;
+  return 0;
+}
+
+static void
+on_secret (void *arg, size_t index, size_t offset)
+{
+  const char *const *argv = arg;
+  if (offset > strlen (argv[index]))
+    abort ();
+}
+
+static int
+on_option (void *arg, int role, const char *value)
+{
+  if (!value)
+    abort ();
   return 0;
 }
 
@@ -74,5 +92,26 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (buf);
   if (whole.kinds != parts.kinds || whole.n != parts.n || whole.hash != parts.hash)
     abort ();
+
+  /* As an argv: words end at NULs and newlines. */
+  char *s = malloc (len + 1);
+  const char **argv = malloc ((len + 2) * sizeof *argv);
+  if (!s || !argv)
+    abort ();
+  memcpy (s, in, len);
+  s[len] = '\0';
+  size_t argc = 0;
+  for (size_t i = 0, start = 0; i <= len; i++)
+    if (i == len || s[i] == '\n' || s[i] == '\0')
+      {
+        s[i] = '\0';
+        argv[argc++] = s + start;
+        start = i + 1;
+      }
+  argv[argc] = NULL;
+  hg_sql_client_secrets (argv, argc, on_secret, argv);
+  hg_sql_mysql_options (argv, argc, on_option, NULL);
+  free (argv);
+  free (s);
   return 0;
 }
