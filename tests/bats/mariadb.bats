@@ -162,6 +162,16 @@ EOF
   [[ $output == *"pipe"* ]]
 }
 
+@test "mariadb: passwords in every spelling the client takes stay out of the record" {
+  run -77 setsid -w "$HG" -f "$T/policy.conf" -- "${M[@]}" -BpS3cr3tA -e 'drop/**/database a1'
+  run -77 setsid -w "$HG" -f "$T/policy.conf" -- "${M[@]}" --pass=S3cr3tB -e 'DROP DATABASE a1'
+  run -77 setsid -w "$HG" -f "$T/policy.conf" -- "${M[@]}" -e "CREATE OR REPLACE USER x IDENTIFIED/**/BY'S3cr3tC'; DROP DATABASE a1"
+  run -77 setsid -w "$HG" -f "$T/policy.conf" -- sh -c "mysql --no-defaults -S $S -e \"ALTER USER x IDENTIFIED VIA ed25519 USING PASSWORD('S3cr3tD'); DROP DATABASE a1\""
+  has_db a1
+  [ "$(grep -c '"decision":"denied"' "$T/log/root.jsonl")" -ge 4 ]
+  run ! grep -q 'S3cr3t' "$T/log/root.jsonl"
+}
+
 @test "mariadb: hostguard -- leaves the standard input where it was" {
   # the client reads the whole dump after hostguard has read it
   printf 'CREATE TABLE a2.v (id INT);\nINSERT INTO a2.v VALUES (1),(2);\n' >"$T/ok.sql"

@@ -2,12 +2,14 @@
  * fed in pieces (the first byte chooses their size) as a file is read;
  * both must give the same statements and kinds, within bounded memory.
  * The same bytes, split at NULs, are an argv for the client's option
- * parser and its password finder. */
+ * parser and its password finder; and the SQL password finder of the
+ * redaction reads them too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "redact.h"
 #include "sqlkind.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -45,6 +47,13 @@ on_secret (void *arg, size_t index, size_t offset)
 {
   const char *const *argv = arg;
   if (offset > strlen (argv[index]))
+    abort ();
+}
+
+static void
+on_span (void *arg, size_t a, size_t b)
+{
+  if (a >= b || b > *(size_t *) arg)
     abort ();
 }
 
@@ -92,6 +101,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (buf);
   if (whole.kinds != parts.kinds || whole.n != parts.n || whole.hash != parts.hash)
     abort ();
+
+  /* Passwords found on the same lexer lie inside the text. */
+  hg_redact_sql (in, len, on_span, &len);
 
   /* As an argv: words end at NULs and newlines. */
   char *s = malloc (len + 1);
