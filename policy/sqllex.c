@@ -63,9 +63,9 @@ client_begin (struct hg_sql_lexer *lx, const char *name, uint64_t at)
   lx->client_cmd = strcmp (name, "DELIMITER") == 0 ? 'd' : 'x';
   if (lx->n == 0 && lx->n_total == 0)
     {
-      hg_sqltok_begin (lx, HG_SQL_WORD, at);
-      hg_sqltok_add (lx, name, strlen (name));
-      hg_sqltok_end (lx, at);
+      hg_tok_begin (lx, HG_SQL_WORD, at);
+      hg_tok_add (lx, name, strlen (name));
+      hg_tok_end (lx, at);
     }
   else if (lx->n > 0)
     {
@@ -73,9 +73,9 @@ client_begin (struct hg_sql_lexer *lx, const char *name, uint64_t at)
       lx->text_used = 0;
       lx->n = 0;
       lx->n_total = 0;
-      hg_sqltok_begin (lx, HG_SQL_WORD, at);
-      hg_sqltok_add (lx, name, strlen (name));
-      hg_sqltok_end (lx, at);
+      hg_tok_begin (lx, HG_SQL_WORD, at);
+      hg_tok_add (lx, name, strlen (name));
+      hg_tok_end (lx, at);
     }
 }
 
@@ -206,25 +206,25 @@ code_step (struct hg_sql_lexer *lx, const char *buf, size_t i, size_t n, int *r)
     }
   if (c == '\'' || c == '"')
     {
-      hg_sqltok_begin (lx, HG_SQL_STRING, at);
+      hg_tok_begin (lx, HG_SQL_STRING, at);
       lx->st = ST_STRING;
       lx->quote = (char) c;
       return 1;
     }
   if (c == '`')
     {
-      hg_sqltok_begin (lx, HG_SQL_IDENT, at);
+      hg_tok_begin (lx, HG_SQL_IDENT, at);
       lx->st = ST_IDENT;
       lx->quote = '`';
       return 1;
     }
   if (hg_sql_is_word_char (c))
     {
-      hg_sqltok_begin (lx, HG_SQL_WORD, at);
+      hg_tok_begin (lx, HG_SQL_WORD, at);
       lx->st = ST_WORD;
       return 0;
     }
-  hg_sqltok_punct (lx, (char) c, at);
+  hg_tok_punct (lx, (char) c, at);
   return 1;
 }
 
@@ -258,11 +258,11 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
                 }
               j++;
             }
-          hg_sqltok_add (lx, buf + i, j - i);
+          hg_tok_add (lx, buf + i, j - i);
           i = j;
           if (more || (i == n && !final))
             goto out;
-          hg_sqltok_end (lx, lx->off + i);
+          hg_tok_end (lx, lx->off + i);
           lx->st = ST_CODE;
           const char *name;
           if (word_is_client (lx, &name))
@@ -273,22 +273,18 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
       case ST_STRING:
       case ST_IDENT:
         {
+          /* Dumps are mostly long strings: memchr runs over them. */
           char q = lx->quote;
-          bool esc = lx->st == ST_STRING;
-          size_t j = i;
-          while (j < n && buf[j] != q && !(esc && buf[j] == '\\') && buf[j] != '\n')
-            j++;
-          hg_sqltok_add (lx, buf + i, j - i);
+          const char *end = memchr (buf + i, q, n - i);
+          size_t j = end ? (size_t) (end - buf) : n;
+          const char *bs = lx->st == ST_STRING ? memchr (buf + i, '\\', j - i) : NULL;
+          if (bs)
+            j = (size_t) (bs - buf);
+          lx->line += count_lines (buf + i, j - i);
+          hg_tok_add (lx, buf + i, j - i);
           i = j;
           if (i == n)
             break;
-          if (buf[i] == '\n')
-            {
-              lx->line++;
-              hg_sqltok_add (lx, "\n", 1);
-              i++;
-              break;
-            }
           if (NEED_MORE (2))
             goto out;
           if (buf[i] == '\\')
@@ -299,11 +295,11 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
                   if (e == '\n')
                     lx->line++;
                   if (e == '%' || e == '_')
-                    hg_sqltok_add (lx, buf + i, 2);
+                    hg_tok_add (lx, buf + i, 2);
                   else
                     {
                       char u = unescape (e);
-                      hg_sqltok_add (lx, &u, 1);
+                      hg_tok_add (lx, &u, 1);
                     }
                   i += 2;
                 }
@@ -313,12 +309,12 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
             }
           if (i + 1 < n && buf[i + 1] == q)
             {
-              hg_sqltok_add (lx, &q, 1);
+              hg_tok_add (lx, &q, 1);
               i += 2;
               break;
             }
           i++;
-          hg_sqltok_end (lx, lx->off + i);
+          hg_tok_end (lx, lx->off + i);
           lx->st = ST_CODE;
           break;
         }
@@ -364,7 +360,7 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
                 goto out;
               lx->arg_started = true;
               if (buf[i] != '\n' && !delim_at (lx, buf + i, n - i))
-                hg_sqltok_begin (lx, HG_SQL_STRING, lx->off + i);
+                hg_tok_begin (lx, HG_SQL_STRING, lx->off + i);
             }
           size_t j = i;
           bool at_end = false;
@@ -382,7 +378,7 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
                 j++;
             }
           if (lx->cur_kept)
-            hg_sqltok_add (lx, buf + i, j - i);
+            hg_tok_add (lx, buf + i, j - i);
           i = j;
           if (!at_end && !(final && i == n))
             {
@@ -397,7 +393,7 @@ hg_sql_lex_feed (struct hg_sql_lexer *lx, const char *buf, size_t n, bool final,
               char *s = lx->text + lx->text_used;
               while (t->len > 0 && hg_sql_is_blank ((unsigned char) s[t->len - 1]))
                 t->len--;
-              hg_sqltok_end (lx, lx->off + i);
+              hg_tok_end (lx, lx->off + i);
             }
           if (i < n && buf[i] != '\n')
             i += lx->delim_len;
@@ -409,11 +405,11 @@ out:
   if (r == 0 && final && i >= n)
     {
       if (lx->st == ST_WORD || lx->st == ST_STRING || lx->st == ST_IDENT)
-        hg_sqltok_end (lx, lx->off + n);
+        hg_tok_end (lx, lx->off + n);
       if (lx->st == ST_CLIENT_ARG)
         {
           if (lx->cur_kept)
-            hg_sqltok_end (lx, lx->off + n);
+            hg_tok_end (lx, lx->off + n);
           r = client_end (lx);
         }
       else

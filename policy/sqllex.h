@@ -88,7 +88,12 @@ void hg_sql_lexer_set_delimiter (struct hg_sql_lexer *lx, const char *d);
 uint64_t hg_sql_lexer_line (const struct hg_sql_lexer *lx);
 
 /* Whether token t is the word w (upper case). */
-bool hg_sql_is (const struct hg_sql_token *t, const char *w);
+bool hg_sql_is_slow (const struct hg_sql_token *t, const char *w);
+static inline bool
+hg_sql_is (const struct hg_sql_token *t, const char *w)
+{
+  return t->type == HG_SQL_WORD && t->text[0] == w[0] && hg_sql_is_slow (t, w);
+}
 
 /* A statement rendered for a message: words, identifiers in backticks,
  * every string literal as '?' (a password never reaches a message), cut

@@ -49,10 +49,11 @@ struct hg_sql_lexer
   uint64_t cur_start;
   bool arg_started; /* ST_CLIENT_ARG: past the blanks after the name */
   char client_cmd;  /* which client command's argument is read ('d': delimiter) */
+  /* No more tokens of this statement are kept: each is only counted (and
+   * a word looked at for WHERE), inline, as most of a dump's are. */
+  bool full;
+  bool peek_word;
 };
-
-/* Word characters: letters, digits, _ and $, and every byte of a UTF-8
- * sequence (MariaDB allows them in unquoted names). */
 
 /* sqltok.c: the statement being built */
 void hg_sqltok_begin (struct hg_sql_lexer *lx, enum hg_sql_type type, uint64_t at);
@@ -63,11 +64,60 @@ void hg_sqltok_reset (struct hg_sql_lexer *lx);
 int hg_sqltok_statement (struct hg_sql_lexer *lx);
 void hg_sqltok_set_delimiter (struct hg_sql_lexer *lx, const char *arg, size_t n);
 
+extern const unsigned char hg_sql_word_chars[256];
+
 static inline bool
 hg_sql_is_word_char (unsigned char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '$' || c >= 0x80;
+  return hg_sql_word_chars[c];
+}
+
+/* The same, with the path of a statement whose tokens are no longer kept
+ * inline. */
+static inline void
+hg_tok_begin (struct hg_sql_lexer *lx, enum hg_sql_type type, uint64_t at)
+{
+  if (!lx->full)
+    {
+      hg_sqltok_begin (lx, type, at);
+      return;
+    }
+  lx->n_total++;
+  lx->cur_kept = false;
+  lx->peek_len = 0;
+  lx->peek_word = type == HG_SQL_WORD;
+}
+
+static inline void
+hg_tok_add (struct hg_sql_lexer *lx, const char *p, size_t k)
+{
+  if (lx->cur_kept || (lx->peek_word && lx->peek_len < PEEK_MAX))
+    hg_sqltok_add (lx, p, k);
+}
+
+static inline void
+hg_tok_end (struct hg_sql_lexer *lx, uint64_t end)
+{
+  if (lx->full && (!lx->peek_word || lx->peek_len != 5 || (lx->peek[0] | 0x20) != 'w'))
+    lx->st_end = end; /* not WHERE */
+  else
+    hg_sqltok_end (lx, end);
+}
+
+static inline void
+hg_tok_punct (struct hg_sql_lexer *lx, char c, uint64_t at)
+{
+  if (!lx->full)
+    {
+      hg_sqltok_punct (lx, c, at);
+      return;
+    }
+  lx->n_total++;
+  lx->st_end = at + 1;
+  if (c == '(')
+    lx->depth++;
+  else if (c == ')' && lx->depth > 0)
+    lx->depth--;
 }
 
 static inline bool

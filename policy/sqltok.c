@@ -9,6 +9,20 @@
 
 #include "sqllex_int.h"
 
+/* Letters, digits, _ and $, and every byte of a UTF-8 sequence (MariaDB
+ * takes them in unquoted names). */
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+const unsigned char hg_sql_word_chars[256] = {
+  R16 (0), R16 (0),
+  0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                          /* $ */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,                          /* 0-9 */
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                          /* A-O */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,                          /* P-Z _ */
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                          /* a-o */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,                          /* p-z */
+  R16 (1), R16 (1), R16 (1), R16 (1), R16 (1), R16 (1), R16 (1), R16 (1),
+};
+
 struct hg_sql_lexer *
 hg_sql_lexer_new (unsigned flags, hg_sql_stmt_fn fn, void *arg)
 {
@@ -46,7 +60,7 @@ hg_sql_lexer_line (const struct hg_sql_lexer *lx)
 }
 
 bool
-hg_sql_is (const struct hg_sql_token *t, const char *w)
+hg_sql_is_slow (const struct hg_sql_token *t, const char *w)
 {
   return t->type == HG_SQL_WORD && !t->truncated && strcmp (t->text, w) == 0;
 }
@@ -96,12 +110,14 @@ hg_sqltok_begin (struct hg_sql_lexer *lx, enum hg_sql_type type, uint64_t at)
   lx->n_total++;
   lx->cur_start = at;
   lx->peek_len = 0;
+  lx->peek_word = type == HG_SQL_WORD;
   lx->cur_kept = lx->n < HG_SQL_MAX_TOKENS && lx->text_used + 2 <= TEXT_SIZE;
   if (!lx->cur_kept && (lx->flags & HG_SQL_WINDOWS) && lx->n > 0)
     {
       slide (lx);
       lx->cur_kept = true;
     }
+  lx->full = !lx->cur_kept;
   if (!lx->cur_kept)
     return;
   struct hg_sql_token *t = &lx->tok[lx->n];
@@ -141,7 +157,8 @@ hg_sqltok_end (struct hg_sql_lexer *lx, uint64_t end)
   lx->st_end = end;
   if (!lx->cur_kept)
     {
-      if (lx->peek_len == 5 && strncasecmp (lx->peek, "WHERE", 5) == 0 && lx->depth == 0)
+      if (lx->peek_word && lx->peek_len == 5 && strncasecmp (lx->peek, "WHERE", 5) == 0
+          && lx->depth == 0)
         lx->where_beyond = true;
       return;
     }
@@ -174,7 +191,7 @@ void
 hg_sqltok_reset (struct hg_sql_lexer *lx)
 {
   lx->n = lx->n_total = 0;
-  lx->where_beyond = lx->client = false;
+  lx->where_beyond = lx->client = lx->full = false;
   lx->text_used = 0;
   lx->depth = 0;
 }
