@@ -67,10 +67,13 @@ source_file (struct reading *rd, const struct hg_sql_stmt *st)
                          rd->what, name);
   if (rd->depth + 1 >= MAX_SOURCE_DEPTH)
     return note_unknown (rd, "%s: source files nested more than %d deep", rd->what, MAX_SOURCE_DEPTH);
+  if (name[0] != '/' && !rd->cwd)
+    return note_unknown (rd, "%s: source %s: relative to a directory a `cd` chose at run time",
+                         rd->what, name);
   cleanup_free char *path = NULL;
   if (name[0] == '/')
     path = strdup (name);
-  else if (asprintf (&path, "%s/%s", rd->cwd ? rd->cwd : "", name) < 0)
+  else if (asprintf (&path, "%s/%s", rd->cwd, name) < 0)
     path = NULL;
   if (!path)
     return -1;
@@ -203,9 +206,9 @@ read_file (struct reading *rd, const char *path, const char *name, int fd)
 struct cli
 {
   struct reading *rd;
-  bool has_execute;
+  const char **execute; /* every -e, read once the options are all known */
+  size_t n_execute;
   const char *delimiter;
-  int r;
 };
 
 static int
@@ -213,12 +216,9 @@ on_mysql_option (void *arg, int role, const char *value)
 {
   struct cli *c = arg;
   if (role == HG_SQL_OPT_DELIMITER)
-    c->delimiter = value;
+    c->delimiter = value; /* the last one counts, wherever it stands */
   if (role == HG_SQL_OPT_EXECUTE)
-    {
-      c->has_execute = true;
-      return read_text (c->rd, "-e", value, HG_SQL_CLIENT, c->delimiter);
-    }
+    c->execute[c->n_execute++] = value;
   if (role == HG_SQL_OPT_INIT)
     return read_text (c->rd, "--init-command", value, 0, NULL);
   return 0;
@@ -287,9 +287,15 @@ hg_sql_facts_read (struct hg_sql_facts *sf, const struct hg_simple_cmd *cmd,
                         NULL, false };
   if (cmd->cwd_unknown)
     rd.cwd = NULL;
-  struct cli c = { &rd, false, NULL, 0 };
+  cleanup_free const char **execute = calloc (cmd->argc + 1, sizeof *execute);
+  if (!execute)
+    return -1;
+  struct cli c = { &rd, execute, 0, NULL };
   int r = hg_sql_mysql_options (argv, cmd->argc, on_mysql_option, &c);
-  if (r == 0 && !c.has_execute)
+  for (size_t i = 0; r == 0 && i < c.n_execute; i++)
+    r = read_text (&rd, "-e", execute[i], HG_SQL_CLIENT, c.delimiter);
+  /* With -e the client reads nothing from its standard input. */
+  if (r == 0 && c.n_execute == 0)
     r = read_stdin (&rd, cmd, req, outer);
   return r < 0 || rd.oom ? -1 : 0;
 }

@@ -258,6 +258,15 @@ test_kind_names (void **state)
   for (unsigned k = 0; k < HG_SQLK_COUNT; k++)
     assert_int_equal (hg_sql_kind_parse (hg_sql_kind_name (k)), (int) k);
   assert_null (hg_sql_kind_name (HG_SQLK_COUNT));
+  size_t listed = 0;
+  for (unsigned k = 0; k < HG_SQLK_COUNT; k++)
+    {
+      char quoted[64];
+      snprintf (quoted, sizeof quoted, "\"%s\"", hg_sql_kind_name (k));
+      assert_non_null (strstr (hg_sql_kind_list (), quoted));
+      listed += strlen (quoted) + (k ? 2 : 0);
+    }
+  assert_int_equal (strlen (hg_sql_kind_list ()), listed);
   assert_true (HG_SQLK_COUNT <= 64);
 }
 
