@@ -247,7 +247,8 @@ offer_match (struct decision *d, const struct hg_rule *r, const struct hg_cmd_fa
   if ((f->cmd->via || f->by_content) && !(runs = strdup (shown)))
     return -1;
   pick_offer (&d->best, (struct pick){ .action = r->action, .rule = r, .runs = runs,
-                                       .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0 });
+                                       .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0,
+                                       .explanation = hg_match_message (r, m) });
   return 0;
 }
 
@@ -260,10 +261,17 @@ offer_could_match (struct decision *d, const struct hg_rule *r, const struct hg_
   const char *word = hg_cmd_facts_dynamic_word (f);
   cleanup_free char *shown = NULL;
   const char *source = f->cmd->more_args ? "added by xargs" : "relative to a directory a `cd` chose at run time";
-  if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup (source)))
+  const char *sql = hg_cmd_facts_sql_unknown (f);
+  if (sql && !word && !f->cmd->more_args)
+    {
+      if (asprintf (&expl, "the SQL %s runs cannot all be known before it runs (%s), and rule %s "
+                           "could match it", f->cmd->argv[0], sql, r->name) < 0)
+        return -1;
+    }
+  else if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup (source)))
     return -1;
-  if (asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
-                f->cmd->argv[0], shown, r->name) < 0)
+  if (!expl && asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
+                         f->cmd->argv[0], shown, r->name) < 0)
     return -1;
   d->n_could++;
   if (d->n_could_described < MAX_DESCRIBED)
@@ -531,7 +539,7 @@ conclude (struct decision *d)
       return 0;
     }
   const char *name = b->rule ? b->rule->name : NULL;
-  const char *msg = b->escalation ? b->explanation : b->rule->message;
+  const char *msg = b->explanation ? b->explanation : b->rule->message;
   if (hg_verdict_set (d->v, b->action, name, msg, b->approvals) < 0
       || hg_verdict_set_runs (d->v, b->runs) < 0)
     return -1;

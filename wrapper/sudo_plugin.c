@@ -328,7 +328,9 @@ decide_and_act (struct run *r, const hg_policy *pol, bool fallback, char *const 
   struct hg_request req = { .argv = (const char *const *) r->cmd.argv, .argc = r->cmd.argc,
                             .exe = r->cmd.exe, .cwd = r->cmd.cwd, .user = r->cmd.user,
                             .host_short = r->cmd.host, .host_fqdn = r->cmd.host_fqdn,
-                            .look_through = true };
+                            .look_through = true,
+                            /* sudo's standard input is the command's: `sudo mysql < f.sql` */
+                            .stdin_fd = STDIN_FILENO, .has_stdin_fd = true };
   hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;
   if (hg_policy_decide (pol, &req, &v, &err) < 0)

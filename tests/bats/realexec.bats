@@ -240,3 +240,25 @@ EOF
   chmod 0755 "$T/bin/big"
   shell_refused "$T/bin/big"
 }
+
+@test "shell: the SQL a client reads from its standard input is decided (mysql db < dump.sql)" {
+  command -v mysql >/dev/null || skip "no mysql client (make deps installs mariadb-client)"
+  cat >>"$W/etc/hostguard/policy.conf" <<EOF
+rule sql-drop {
+    command = {"mysql", "mariadb"}
+    sql = {"drop database"}
+    action = deny
+    message = "no dropping"
+}
+EOF
+  printf 'SELECT 1;\n/* restore */ DROP DATABASE wiki;\n' >"$T/dump.sql"
+  printf 'SELECT 1;\n' >"$T/ok.sql"
+  run ns timeout 30 "$HG" shell -c "mysql -S $T/none.sock wiki < $T/dump.sql; echo rc=\$?"
+  echo "$output"
+  [[ $output == *"refused by rule sql-drop"* ]]
+  [[ $output == *"rc=126"* ]]
+  # A harmless file goes to the client (which then fails to connect).
+  run ns timeout 30 "$HG" shell -c "mysql -S $T/none.sock wiki < $T/ok.sql; echo rc=\$?"
+  [[ $output != *"refused"* ]]
+  [[ $output == *"rc=1"* ]]
+}
