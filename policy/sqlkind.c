@@ -62,7 +62,7 @@ static const struct
   enum hg_sql_kind kind;
 } synonyms[] = {
   { "drop schema", HG_SQLK_DROP_DATABASE },     { "drop tables", HG_SQLK_DROP_TABLE },
-  { "truncate table", HG_SQLK_TRUNCATE },       { "drop procedure", HG_SQLK_DROP_PROCEDURE },
+  { "truncate table", HG_SQLK_TRUNCATE },       { "drop package", HG_SQLK_DROP_PROCEDURE },
   { "purge master logs", HG_SQLK_PURGE_LOGS },  { "load xml", HG_SQLK_LOAD_DATA },
   { "execute immediate", HG_SQLK_EXECUTE },
 };
