@@ -96,6 +96,29 @@ char *hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f,
  * message and the statement that decided; NULL otherwise (or ENOMEM). */
 char *hg_match_message (const struct hg_rule *r, const struct hg_match *m);
 
+/* ---- ruleindex.c ---- */
+
+struct name_entry
+{
+  const char *name;
+  size_t rule;
+};
+
+struct hg_rule_index
+{
+  struct name_entry *by_name; /* sorted by name, then rule */
+  size_t n_by_name;
+  size_t *scan; /* rules checked for every command, in file order */
+  size_t n_scan;
+  struct hg_identity *identity; /* the rules' programs by content, built on first use */
+};
+
+/* The rules that may match a command: those indexed under one of its name
+ * candidates (each once, in file order), then the caller checks the
+ * scan-always list.  0, or -1 on ENOMEM. */
+int hg_index_candidates (const struct hg_rule_index *idx, const struct hg_cmd_facts *f, size_t **out,
+                         size_t *n_out);
+
 /* ---- verdict.c ---- */
 
 hg_verdict *hg_verdict_new (bool guarded);

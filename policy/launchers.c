@@ -546,6 +546,8 @@ look_into (struct look *lk, size_t idx, unsigned depth)
   if (hidden)
     return unknowable (lk, hidden);
   const char *name = base_name (c->argv[0]);
+  if (name[0] == '-' && name[1])
+    name++; /* a login shell (sudo -i runs -bash --login -c CMD) */
   if (hg_is_shell (name))
     return look_into_shell (lk, idx, depth);
   const struct launcher *l = hg_find_launcher (name);

@@ -112,13 +112,18 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
   f->req = req;
   f->outer = outer;
   const char *arg0 = cmd->argv[0];
-  add_unique (f->names, &f->n_names, base_name (arg0));
+  const char *name0 = base_name (arg0);
+  add_unique (f->names, &f->n_names, name0);
+  if (name0[0] == '-' && name0[1])
+    add_unique (f->names, &f->n_names, name0 + 1); /* a login shell: -bash is bash */
   if (arg0[0] == '/')
     add_unique (f->paths, &f->n_paths, arg0);
 
   /* The outer command's program is known to the caller; an inner one's is
    * found as its launcher would find it. */
   char *program = outer && req->exe ? strdup (req->exe) : locate_program (arg0, req->cwd);
+  if (outer && req->exe && !program)
+    return -1; /* ENOMEM: never taken for "not found" */
   if (program)
     {
       char *real = realpath (program, NULL);

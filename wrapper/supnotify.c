@@ -366,8 +366,9 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
              t->exe, (t->mode & S_ISUID) ? 'u' : 'g');
 
   /* What the kernel runs may differ from what we read when another task
-   * can rewrite it meanwhile: verify after the exec whatever the action. */
-  bool verify = s->settings->verify_exec_all || t->memory_shared;
+   * can rewrite the arguments, or swap the file the path names, meanwhile:
+   * verify after the exec whatever the action. */
+  bool verify = s->settings->verify_exec_all || t->memory_shared || !t->path_stable;
   if (act == HG_ACTION_ALLOW && !verify)
     {
       hg_verdict_free (v);
