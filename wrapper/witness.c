@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "chain.h"
@@ -114,10 +115,14 @@ hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigne
   (void) lineno;
 }
 
+/* Slots are keyed with a per-run random seed: the witness's lines are
+ * untrusted, and a run of colliding keys must not turn lookups quadratic. */
+static uint64_t seed;
+
 static size_t
 fnv (const char *s, unsigned long long seq)
 {
-  uint64_t h = 1469598103934665603ull ^ seq;
+  uint64_t h = (1469598103934665603ull ^ seed) + seq * 0x9e3779b97f4a7c15ull;
   for (; s && *s; s++)
     h = (h ^ (unsigned char) *s) * 1099511628211ull;
   return (size_t) (h ^ (h >> 29));
@@ -126,9 +131,15 @@ fnv (const char *s, unsigned long long seq)
 static size_t
 hash_slot (const uint8_t *hash)
 {
-  size_t h;
-  memcpy (&h, hash, sizeof h);
-  return h;
+  uint64_t h = seed;
+  for (int i = 0; i < 32; i += 8)
+    {
+      uint64_t x;
+      memcpy (&x, hash + i, sizeof x);
+      h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+      h ^= h >> 32;
+    }
+  return (size_t) h;
 }
 
 static void
@@ -200,6 +211,8 @@ hg_witness_index (struct hg_witness *w)
   while (size < 2 * w->n + 2)
     size *= 2;
   w->mask = size - 1;
+  if (!seed && getrandom (&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+    seed = (uint64_t) (uintptr_t) w ^ (uint64_t) getpid () * 0x9e3779b97f4a7c15ull;
   w->by_hash = calloc (size, sizeof *w->by_hash);
   w->by_ks = calloc (size, sizeof *w->by_ks);
   w->by_id = calloc (size, sizeof *w->by_id);
@@ -216,12 +229,15 @@ hg_witness_index (struct hg_witness *w)
       insert (w->by_hash, w->mask, hash_slot (e->hash), i);
       if (e->has_seq && e->key)
         {
+          /* One entry per (host, user, seq) and per id in the tables: the
+           * others are flagged, so that repeats cannot make a long probe. */
           struct went *o = find_ks (w, e->key, e->seq);
           if (o)
             o->conflict = e->conflict = true;
-          insert (w->by_ks, w->mask, fnv (e->key, e->seq), i);
+          else
+            insert (w->by_ks, w->mask, fnv (e->key, e->seq), i);
         }
-      if (e->id)
+      if (e->id && !find_id (w, e->id))
         insert (w->by_id, w->mask, fnv (e->id, 0), i);
     }
 }

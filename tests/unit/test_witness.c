@@ -214,6 +214,34 @@ test_rewritten (void **state)
   assert_non_null (strstr (r, "a:1: rewritten: the witness holds another hash for seq 3 (record id id3"));
 }
 
+/* 50,000 witness lines for one (host, user, seq) and one id, each with its
+ * own hash: flagged as conflicts, loaded in linear time. */
+static void
+test_repeats (void **state)
+{
+  struct hg_witness *w = hg_witness_new ("repeats");
+  char buf[512];
+  for (int i = 0; i < 50000; i++)
+    {
+      char h[65];
+      snprintf (buf, sizeof buf, "%d", i);
+      hex (buf, h);
+      int n = snprintf (buf, sizeof buf, "x hostguard[1]: sha256=%s %s", h, lines[1]);
+      hg_witness_add_line (w, buf, (size_t) n, (unsigned long) i + 1);
+    }
+  hg_witness_index (w);
+  out[0] = '\0';
+  struct hg_chain *c = hg_chain_new (collect, NULL);
+  hg_witness_attach (w, c);
+  hg_chain_begin (c);
+  hg_chain_file (c, "a", true, 1000);
+  hg_chain_line (c, lines[1], strlen (lines[1]));
+  hg_chain_end (c);
+  assert_non_null (strstr (out, "a:1: edited: the witness holds another hash for this record (id id1"));
+  hg_chain_free (c);
+  hg_witness_free (w);
+}
+
 int
 main (void)
 {
@@ -221,6 +249,7 @@ main (void)
     cmocka_unit_test (test_wscan),  cmocka_unit_test (test_torn),
     cmocka_unit_test (test_intact), cmocka_unit_test (test_missing_and_unwitnessed),
     cmocka_unit_test (test_edited_and_suspect), cmocka_unit_test (test_rewritten),
+    cmocka_unit_test (test_repeats),
   };
   return cmocka_run_group_tests (tests, setup, NULL);
 }
