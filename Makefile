@@ -277,7 +277,7 @@ clean:
 DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
-	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client
+	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client rsyslog
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \
