@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The Debian package, run by `make check-package` (part of make check):
-# lintian, then install -> use -> reinstall -> remove -> purge in a clean
+# lintian, then install -> use -> upgrade -> remove -> purge in a clean
 # Debian 12 chroot made by mmdebstrap.  The host's own dpkg database is
 # never touched: everything is installed inside the test's temporary
 # directory, run in a mount and UTS namespace of its own (host name db1).
@@ -41,6 +41,11 @@ setup_file() {
     mkdir "$R"
     tar -x -C "$R" -f "$HG_PKG_BASE"
     cp "$HG_DEB" "$R/tmp/hostguard.deb"
+    # The previous version, to upgrade from: the same files, an older
+    # version number (VERSION~prev sorts before VERSION).
+    dpkg-deb -R "$HG_DEB" "$BATS_FILE_TMPDIR/prev"
+    sed -i 's/^Version: .*/&~prev/' "$BATS_FILE_TMPDIR/prev/DEBIAN/control"
+    dpkg-deb -b "$BATS_FILE_TMPDIR/prev" "$R/tmp/hostguard-prev.deb" >/dev/null
     # What the root holds before: purge must come back to it, the audit
     # logs aside.
     listing >"$BATS_FILE_TMPDIR/before"
@@ -84,9 +89,9 @@ listing() {
   run ! grep -E '^[EW]: ' <<<"$output"
 }
 
-@test "package: installs into a clean Debian 12 chroot" {
+@test "package: installs into a clean Debian 12 chroot (the previous version, upgraded below)" {
   need_root
-  run in_root dpkg -i /tmp/hostguard.deb
+  run in_root dpkg -i /tmp/hostguard-prev.deb
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$(stat -c '%a %U %G' "$R/var/log/hostguard")" = "1733 root root" ]
@@ -140,6 +145,25 @@ listing() {
   rm -r "$R/srv/mariadb"
 }
 
+@test "package: without a policy, log, verify and report read /var/log/hostguard; run says how to make one" {
+  need_root
+  mv "$R/etc/hostguard/policy.conf" "$R/etc/hostguard/policy.conf.away"
+  run in_root hostguard log --json
+  mv "$R/etc/hostguard/policy.conf.away" "$R/etc/hostguard/policy.conf"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *'"decision":"denied"'* ]]
+  mv "$R/etc/hostguard/policy.conf" "$R/etc/hostguard/policy.conf.away"
+  run in_root sh -c 'hostguard log --verify; echo "verify $?"; hostguard report; echo "report $?"
+    hostguard -- true; echo "run $?"; hostguard check -- true; echo "check $?"'
+  mv "$R/etc/hostguard/policy.conf.away" "$R/etc/hostguard/policy.conf"
+  echo "$output"
+  [[ $output == *"0 break(s), intact"*"verify 0"* ]]
+  [[ $output == *"1 command(s)"*"report 0"* ]]
+  [[ $output == *"/etc/hostguard/policy.conf: No such file or directory"*"install -m 0644 /usr/share/hostguard/policy.conf.example /etc/hostguard/policy.conf"*"run 78"* ]]
+  [[ $output == *"check 78"* ]]
+}
+
 @test "package: logrotate accepts its configuration" {
   need_root
   [ -x "$R/usr/sbin/logrotate" ] || skip "logrotate is not in the chroot"
@@ -150,12 +174,16 @@ listing() {
   run ! grep -iE 'error|insecure|copytruncate' <<<"$output"
 }
 
-@test "package: reinstalling keeps a changed policy" {
+@test "package: upgrading keeps a changed policy, the logs and the shell entry" {
   need_root
   echo '# changed by the admin' >>"$R/etc/hostguard/policy.conf"
   run in_root dpkg -i --force-confold /tmp/hostguard.deb
   echo "$output"
   [ "$status" -eq 0 ]
+  [[ $output == *"Preparing to unpack /tmp/hostguard.deb"*"over ("*"~prev)"* ]]
+  [ "$(in_root dpkg-query -W -f='${Version}' hostguard)" = "$(dpkg-deb -f "$HG_DEB" Version)" ]
+  [ -s "$R/var/log/hostguard/root.jsonl" ]
+  [ "$(stat -c '%a' "$R/var/log/hostguard")" = 1733 ]
   grep -qx '# changed by the admin' "$R/etc/hostguard/policy.conf"
   [ "$(grep -cx /usr/bin/hostguard "$R/etc/shells")" -eq 1 ]
   run in_root hostguard -- true
