@@ -21,6 +21,9 @@ SANITIZE ?=
 
 # Policy snapshots (policy/snapshot.c): written by root, read by every start.
 CACHEDIR ?= /var/cache/hostguard
+# The example policy's log_dir and spool, made by make install as the package makes them.
+LOGDIR ?= /var/log/hostguard
+SPOOLDIR ?= /run/hostguard
 # The whole program; `hostguard` itself is its first stage (wrapper/front.c).
 LIBEXECDIR ?= $(PREFIX)/libexec
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
@@ -97,7 +100,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 HEADERS := $(wildcard policy/*.h wrapper/*.h)
 
 .PHONY: demo all deps check check-suites check-unit check-bats check-fuzz-replay fuzz bench \
-	install uninstall clean deb helpers
+	install uninstall clean deb check-package helpers
 
 all: $(BUILD)/hostguard $(BUILD)/hostguard-full $(BUILD)/install/hostguard $(BUILD)/hostguard_sudo.so
 
@@ -206,8 +209,19 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(POLICY_SRC) $(WRAPPER_SRC) $(HEADERS)
 
 # ---- tests ----
 
-demo: all
-	@HOSTGUARD=$(BUILD)/hostguard tests/demo
+# sudo make deps demo: the build is the invoking user's ($$SUDO_USER), so
+# that make check as that user can write build/ afterwards; the demo itself
+# runs as root, in namespaces (tests/demo).
+demo:
+	@if [ "$$(id -u)" = 0 ] && [ -n "$${SUDO_USER:-}" ] && [ "$$SUDO_USER" != root ]; then \
+		if [ -e $(BUILD) ] && [ "$$(stat -c %U $(BUILD))" != "$$SUDO_USER" ]; then \
+			echo "demo: $(BUILD) belongs to $$(stat -c %U $(BUILD)), not $$SUDO_USER: chown -R $$SUDO_USER $(BUILD)" >&2; exit 1; fi; \
+		echo "demo: building as $$SUDO_USER"; \
+		runuser -u "$$SUDO_USER" -- $(MAKE) all helpers; \
+	else \
+		$(MAKE) all helpers; \
+	fi
+	@HG_BUILD=$(abspath $(BUILD)) tests/demo
 
 
 check:
@@ -215,6 +229,7 @@ check:
 	$(MAKE) check-suites
 	$(MAKE) BUILD=$(BUILD)-asan SANITIZE=1 check-suites
 	$(MAKE) check-fuzz-replay
+	$(MAKE) check-package
 	@tests/summary $(BUILD)/results $(BUILD)-asan/results
 
 check-suites: all helpers $(UNIT_BIN)
@@ -263,21 +278,69 @@ install: all
 	install -m 0644 packaging/man/hostguard.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(TMPFILESDIR)
 	install -m 0644 packaging/tmpfiles.d/hostguard.conf $(DESTDIR)$(TMPFILESDIR)/hostguard.conf
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	install -m 0644 packaging/completion/hostguard $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostguard
+	install -m 0644 packaging/logrotate/hostguard $(DESTDIR)$(SYSCONFDIR)/logrotate.d/hostguard
+	# the example becomes the policy when there is none; an existing one is never touched
+	test -e $(DESTDIR)$(SYSCONFDIR)/hostguard/policy.conf || \
+		install -m 0644 $(DESTDIR)$(DATADIR)/policy.conf.example $(DESTDIR)$(SYSCONFDIR)/hostguard/policy.conf
+	# the audit logs: root-owned, sticky, writable by all, listable by none
+	install -d -m 1733 $(DESTDIR)$(LOGDIR)
+	# the spool (tmpfiles.d makes it at every boot)
+	install -d -m 1777 $(DESTDIR)$(SPOOLDIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hostguard $(DESTDIR)$(PREFIX)/share/man/man1/hostguard.1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5 $(DESTDIR)$(TMPFILESDIR)/hostguard.conf
+		$(DESTDIR)$(PREFIX)/share/man/man5/hostguard.conf.5 $(DESTDIR)$(TMPFILESDIR)/hostguard.conf \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostguard \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/hostguard
+	# kept: $(SYSCONFDIR)/hostguard (your policy) and $(LOGDIR) (the audit logs)
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(CACHEDIR) $(DESTDIR)$(LIBEXECDIR)/hostguard
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
+
+# ---- Debian package ----
+
+# make deb: hostguard_VERSION_ARCH.deb in $(BUILD), built by debhelper from
+# a copy of the tree whose debian/ is packaging/debian (the source tree
+# itself never gets a debian/ or a .deb).
+DEB_VERSION = $(shell dpkg-parsechangelog -l packaging/debian/changelog -S Version)
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB = $(BUILD)/hostguard_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_TREE = $(BUILD)/deb/hostguard-$(VERSION)
+
+deb:
+	@[ "$(DEB_VERSION)" = "$(VERSION)" ] || { echo "deb: packaging/debian/changelog is at $(DEB_VERSION), VERSION at $(VERSION)" >&2; exit 1; }
+	@command -v dh >/dev/null || { echo "deb: needs debhelper (make deps)" >&2; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_TREE)
+	tar -c --exclude=./.git --exclude='./build*' --exclude=./debian . | tar -x -C $(DEB_TREE)
+	cp -r packaging/debian $(DEB_TREE)/debian
+	cd $(DEB_TREE) && DEB_BUILD_OPTIONS="parallel=$$(nproc) $$DEB_BUILD_OPTIONS" \
+		dpkg-buildpackage -b -us -uc
+	mv $(BUILD)/deb/hostguard_$(DEB_VERSION)_$(DEB_ARCH).deb $(DEB)
+	@echo "deb: $(DEB)"
+
+# make check-package: lintian, and install -> use -> reinstall -> remove ->
+# purge in a Debian 12 chroot made by mmdebstrap (its base, with the
+# package's dependencies, cached in $(BUILD)/pkgtest).  Each part skips,
+# saying why, where its tools or the mirror are missing.
+PKGTEST_BASE = $(BUILD)/pkgtest/bookworm.tar
+check-package:
+	@if ! command -v dh >/dev/null; then \
+		echo "check-package: skipped: debhelper is not installed (make deps)"; exit 0; fi; \
+	$(MAKE) deb >$(BUILD)/deb.log 2>&1 || { tail -30 $(BUILD)/deb.log; exit 1; }; \
+	mkdir -p $(BUILD)/pkgtest $(BUILD)/results; \
+	HG_DEB=$(abspath $(DEB)) HG_PKG_BASE=$(abspath $(PKGTEST_BASE)) HG_SRC=$(CURDIR) \
+		bats --tap tests/bats/package.bats 2>&1 | tests/tap-tally $(BUILD)/results/bats-package
 
 # ---- dependencies (Debian/Ubuntu) ----
 
 DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
-	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client rsyslog
+	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client rsyslog \
+	debhelper lintian mmdebstrap bash-completion
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \

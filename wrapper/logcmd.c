@@ -1,6 +1,7 @@
 /* `hostguard log`: the records that pass the filters, sorted by time, as
  * a table on a terminal or exactly as stored (one JSON object a line). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,7 +28,7 @@ review_usage (FILE *out, bool report)
          "WHEN: 2026-11-24, 2026-11-24T14:00[:00][Z|+01:00] (UTC if no zone), today,\n"
          "      yesterday, or 30m / 2h / 7d ago\n"
          "FILE: a log file (.gz too), a directory of logs, or - for standard input;\n"
-         "      default: the policy's log_dir\n",
+         "      default: the policy's log_dir (/var/log/hostguard without a policy)\n",
          out);
 }
 
@@ -122,10 +123,20 @@ hg_review_inputs (const struct hg_review_opts *o, char *const **paths, size_t *n
       *n = o->nfiles;
       return 0;
     }
-  cleanup_error hg_error *err = NULL;
-  if (hg_policy_load_file (hg_policy_path (o->policy), 0, policy, &err) < 0)
-    return hg_report_error (err);
   static char *dir[1];
+  /* No policy file (a fresh install, a central log host), none named by
+   * -f: the default log_dir, policy/schema.c's. */
+  const char *path = hg_policy_path (o->policy);
+  if (!o->policy && access (path, F_OK) < 0 && errno == ENOENT)
+    {
+      dir[0] = (char *) "/var/log/hostguard";
+      *paths = dir;
+      *n = 1;
+      return 0;
+    }
+  cleanup_error hg_error *err = NULL;
+  if (hg_policy_load_file (path, 0, policy, &err) < 0)
+    return hg_report_error (err);
   dir[0] = (char *) hg_policy_settings (*policy)->log_dir;
   *paths = dir;
   *n = 1;

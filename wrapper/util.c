@@ -1,15 +1,26 @@
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
 int
 hg_report_error (const hg_error *e)
 {
-  fprintf (stderr, "hostguard: %s\n", hg_error_message (e));
+  const char *m = hg_error_message (e);
+  fprintf (stderr, "hostguard: %s\n", m);
+  /* A fresh install without a policy: say how to make one. */
+  size_t n = strlen (HG_DEFAULT_POLICY);
+  if (strncmp (m, HG_DEFAULT_POLICY ": ", n + 2) == 0 && access (HG_DEFAULT_POLICY, F_OK) < 0
+      && errno == ENOENT)
+    fprintf (stderr, "hostguard: no policy yet; start from the example, as root:\n"
+                     "  install -m 0644 %s/policy.conf.example %s\n",
+             HG_DATADIR, HG_DEFAULT_POLICY);
   switch (hg_error_status (e))
     {
     case HG_ERR_POLICY:
