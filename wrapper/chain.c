@@ -345,6 +345,10 @@ hg_chain_line (struct hg_chain *c, const char *line, size_t len)
     ok = hg_scan_slow (line, len, &f, hash);
   bool continues_torn = ok && c->torn.pending && memcmp (f.prev, c->torn.hash, sizeof hash) == 0;
   judge_torn (c, continues_torn);
+  /* Torn before its seq, the writer took the seq from the head: the cut
+   * line holds no seq of its own. */
+  if (continues_torn && c->hw_known && f.seq == c->hw_seq && f.seq > 0)
+    c->hw_seq = f.seq - 1;
   if (!ok)
     {
       sha256 (line, len, hash);

@@ -36,6 +36,7 @@ struct vset
 {
   struct vchain *v;
   size_t n;
+  char *walked_dir; /* the first directory operand */
 };
 
 static void
@@ -88,6 +89,8 @@ collect (struct vset *s, const char *path)
     }
   if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
     {
+      if (!s->walked_dir && !(s->walked_dir = strdup (path)))
+        abort ();
       cleanup_close int dirfd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       cleanup_strv char **names = dirfd < 0 ? NULL : hg_log_dir_list (dirfd, path);
       if (!names)
@@ -228,7 +231,7 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
   struct hg_witness *w = NULL;
   if (witness && !(w = hg_witness_load (witness)))
     return 1;
-  struct vset s = { NULL, 0 };
+  struct vset s = { NULL, 0, NULL };
   char *const dflt[] = { (char *) log_dir };
   if (n == 0)
     paths = dflt, n = 1;
@@ -255,8 +258,12 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
       free (s.v[i].files), free (s.v[i].dir), free (s.v[i].user);
     }
   free (s.v);
+  /* A user's whole log deleted: only the witness knows of it, and only a
+   * directory given says which files should be there. */
+  size_t gone = w && s.walked_dir ? hg_witness_unclaimed (w, s.walked_dir, print_break, NULL) : 0;
+  free (s.walked_dir);
   fflush (stdout);
-  size_t breaks = hg_chain_breaks (ch), notes = hg_chain_notes (ch);
+  size_t breaks = hg_chain_breaks (ch) + gone, notes = hg_chain_notes (ch);
   fprintf (stderr, "hostguard: verified %zu file(s), %zu record(s): %zu break(s)%s", hg_chain_files (ch),
            hg_chain_records (ch), breaks, breaks ? "" : ", intact");
   if (notes)

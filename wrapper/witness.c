@@ -43,6 +43,8 @@ struct hg_witness
   size_t mask;
   char *first_ts, *last_ts;
   size_t dropped, n_uid, witnessed;
+  char **claimed; /* keys of the chains checked so far */
+  size_t nclaimed;
   /* the chain being checked */
   char *key;
   struct seen *seen;
@@ -290,6 +292,9 @@ hg_witness_free (struct hg_witness *w)
   for (size_t i = 0; i < w->n; i++)
     free (w->v[i].key), free (w->v[i].id), free (w->v[i].ts);
   free (w->v), free (w->by_hash), free (w->by_ks), free (w->by_id);
+  for (size_t i = 0; i < w->nclaimed; i++)
+    free (w->claimed[i]);
+  free (w->claimed);
   free (w->name), free (w->key), free (w->seen);
   free (w);
 }
@@ -496,10 +501,68 @@ on_end (void *ctx, struct hg_chain *c)
           i = j + 1;
         }
       free (miss);
+      char **cl = realloc (w->claimed, (w->nclaimed + 1) * sizeof *cl);
+      if (!cl)
+        abort ();
+      w->claimed = cl;
+      w->claimed[w->nclaimed++] = steal_pointer (&w->key);
     }
   free (w->key);
   w->key = NULL;
   w->nseen = 0;
+}
+
+static bool
+claimed (const struct hg_witness *w, const char *key, bool host_only)
+{
+  size_t hn = strcspn (key, "\n");
+  for (size_t i = 0; i < w->nclaimed; i++)
+    if (host_only ? strncmp (w->claimed[i], key, hn) == 0 && w->claimed[i][hn] == '\n'
+                  : strcmp (w->claimed[i], key) == 0)
+      return true;
+  return false;
+}
+
+static int
+key_cmp (const void *a, const void *b)
+{
+  const struct went *const *x = a, *const *y = b;
+  int c = strcmp ((*x)->key, (*y)->key);
+  return c ? c : ((*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq);
+}
+
+size_t
+hg_witness_unclaimed (struct hg_witness *w, const char *dir, hg_break_fn fn, void *ctx)
+{
+  cleanup_free struct went **v = malloc ((w->n + 1) * sizeof *v);
+  size_t n = 0, found = 0;
+  if (!v)
+    abort ();
+  for (size_t i = 0; i < w->n; i++)
+    if (w->v[i].key && w->v[i].has_seq && !w->v[i].dup && !claimed (w, w->v[i].key, false)
+        && (w->nclaimed == 0 || claimed (w, w->v[i].key, true)))
+      v[n++] = &w->v[i];
+  if (n)
+    qsort (v, n, sizeof *v, key_cmp);
+  for (size_t i = 0; i < n;)
+    {
+      size_t j = i;
+      while (j + 1 < n && strcmp (v[j + 1]->key, v[i]->key) == 0)
+        j++;
+      const char *user = strchr (v[i]->key, '\n') + 1;
+      cleanup_free char *file = NULL, *what = NULL, *host = strndup (v[i]->key, (size_t) (user - 1 - v[i]->key));
+      cleanup_free char *shost = hg_escape_str (host);
+      if (asprintf (&file, "%s%s%s.jsonl", dir, dir[0] && dir[strlen (dir) - 1] != '/' ? "/" : "", user) < 0
+          || asprintf (&what,
+                       "removed: the witness holds %zu record(s) of this user on %s (seq %llu..%llu, "
+                       "sent %s .. %s), but none of their files is here",
+                       j - i + 1, shost, v[i]->seq, v[j]->seq, str (v[i]->ts), str (v[j]->ts)) < 0)
+        abort ();
+      fn (ctx, file, 0, what);
+      found++;
+      i = j + 1;
+    }
+  return found;
 }
 
 void

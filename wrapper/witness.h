@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "chain.h"
+
 struct hg_witness;
-struct hg_chain;
 
 /* Reads SOURCE ("-": standard input); NULL with a message on stderr. */
 struct hg_witness *hg_witness_load (const char *source);
@@ -25,6 +26,12 @@ void hg_witness_free (struct hg_witness *w);
 
 /* Checks every chain `c` goes through against the witness. */
 void hg_witness_attach (struct hg_witness *w, struct hg_chain *c);
+
+/* After every chain: each (host, user) whose records the witness holds
+ * but no chain checked (on a host of the chains checked, if any), as a
+ * break at DIR/USER.jsonl:0 (a user's whole log deleted).  Returns how
+ * many. */
+size_t hg_witness_unclaimed (struct hg_witness *w, const char *dir, hg_break_fn fn, void *ctx);
 
 /* "SOURCE: N record hash(es) from TS to TS..." for the summary. */
 void hg_witness_summary (const struct hg_witness *w, FILE *to);

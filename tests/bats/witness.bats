@@ -183,6 +183,17 @@ EOF
   [[ "$output" == *"$F:6: rewritten: the witness holds another hash for seq 6"* ]]
 }
 
+@test "witness: a user's whole log and head deleted" {
+  runs 3
+  witnessed 6
+  rm "$F" "$F.head"
+  run "$HG" log --verify "$T/log"
+  [ "$status" -eq 0 ] # nothing left to check: only the witness knows
+  run -1 "$HG" log --verify --witness "$W" "$T/log"
+  echo "$output"
+  [[ "$output" == *"$T/log/root.jsonl:0: removed: the witness holds 6 record(s) of this user on db1 (seq 1..6, sent "*"), but none of their files is here"* ]]
+}
+
 @test "witness: a torn tail the writer went on from is torn, not edited" {
   runs 2
   printf '{"v":1,"seq":5,"ts":"2026-' >>"$F"
@@ -193,6 +204,17 @@ EOF
   [ "$status" -eq 0 ]
   [[ "$output" == *"$F:5: torn: a record cut short by an interrupted write; the chain goes on from it"* ]]
   [[ "$output" == *"0 break(s), intact, 1 note(s)"* ]]
+}
+
+@test "witness: a tail torn before its seq, which the writer took from the head" {
+  runs 2
+  printf '{"v":1,"se' >>"$F"
+  runs 1
+  witnessed 6
+  run "$HG" log --verify --witness "$W" "$T/log"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$F:5: torn: a record cut short by an interrupted write; the chain goes on from it"* ]]
 }
 
 @test "witness: a rotated, compressed witness and standard input" {

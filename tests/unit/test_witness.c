@@ -154,6 +154,17 @@ test_torn (void **state)
   hg_chain_end (c);
   assert_string_equal (out, "a:3: torn: the file ends in a record cut short (an interrupted write)\n");
   assert_int_equal (hg_chain_breaks (c), 0);
+  /* torn before its seq: the writer took seq 3 from the head */
+  snprintf (torn, sizeof torn, "{\"v\":1,\"se");
+  hex (torn, th);
+  snprintf (next, sizeof next, "{\"v\":1,\"seq\":3,\"uid\":1000,\"prev\":\"%s\"}", th);
+  out[0] = '\0';
+  hg_chain_begin (c);
+  hg_chain_file (c, "a", false, 0);
+  for (int i = 0; i < 4; i++)
+    hg_chain_line (c, l[i], strlen (l[i]));
+  hg_chain_end (c);
+  assert_string_equal (out, "a:3: torn: a record cut short by an interrupted write; the chain goes on from it\n");
   hg_chain_free (c);
 }
 
