@@ -340,7 +340,7 @@ check-package:
 DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
-	python3 hyperfine jq busybox autoconf \
+	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client rsyslog \
 	debhelper lintian mmdebstrap piuparts bash-completion
 
 deps:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "load_internal.h"
+#include "sqlkind.h"
 
 static int
 copy_strv (cfg_t *cfg, const char *key, char ***out, size_t *n_out)
@@ -103,6 +104,8 @@ copy_rule (struct hg_rule *r, cfg_t *sec, const struct hg_parsed *in, int line)
       || copy_str (sec, "message", &r->message) < 0 || compile_args (r, (int) n_args, in) < 0)
     return HG_ERR_NOMEM;
   hg_action_parse (cfg_getstr (sec, "action"), &r->action);
+  for (unsigned i = 0; i < cfg_size (sec, "sql"); i++) /* each validated by schema.c */
+    r->sql |= (uint64_t) 1 << hg_sql_kind_parse (cfg_getnstr (sec, "sql", i));
   r->approvals = 0;
   if (r->action == HG_ACTION_APPROVE)
     r->approvals = cfg_size (sec, "approvals") ? (unsigned) cfg_getint (sec, "approvals") : 1;

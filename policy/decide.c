@@ -1,10 +1,10 @@
 /* Deciding: which rules a command matches, and the strictest of them.
  *
- * Rules are found through an index built once at load time, so a decision
- * does not scan every rule: rules whose programs are all literal names sit
- * in a sorted array searched by the command's name candidates; the others
- * (no `command`, a glob, a path) are checked always.  The conditions
- * themselves are in match.c, the verdict in verdict.c. */
+ * Every command is decided together with what the kernel really runs for
+ * it (realexec.c: a #! interpreter, an applet, the loader's program) and
+ * with the rules' programs it is a copy of (identity.c).  Rules are found
+ * through the index (ruleindex.c); the conditions themselves are in
+ * match.c, the verdict in verdict.c. */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <stdio.h>
@@ -17,147 +17,6 @@
 /* The checks below return 0, -1 when out of memory, or HG_ERR_NEEDS_USER
  * when a rule needs the user name the request does not give (passed up as
  * is). */
-
-/* ---- the index ---- */
-
-struct name_entry
-{
-  const char *name;
-  size_t rule;
-};
-
-struct hg_rule_index
-{
-  struct name_entry *by_name; /* sorted by name, then rule */
-  size_t n_by_name;
-  size_t *scan; /* rules checked for every command, in file order */
-  size_t n_scan;
-  struct hg_identity *identity; /* the rules' programs by content, built on first use */
-};
-
-static bool
-rule_is_indexable (const struct hg_rule *r)
-{
-  if (r->n_commands == 0)
-    return false;
-  for (size_t i = 0; i < r->n_commands; i++)
-    if (!hg_glob_is_literal (r->commands[i]) || strchr (r->commands[i], '/'))
-      return false;
-  return true;
-}
-
-static int
-name_entry_cmp (const void *a, const void *b)
-{
-  const struct name_entry *x = a, *y = b;
-  int c = strcmp (x->name, y->name);
-  if (c)
-    return c;
-  return (x->rule > y->rule) - (x->rule < y->rule);
-}
-
-void
-hg_index_free (struct hg_rule_index *idx)
-{
-  if (!idx)
-    return;
-  free (idx->by_name);
-  free (idx->scan);
-  hg_identity_free (idx->identity);
-  free (idx);
-}
-
-int
-hg_index_build (struct hg_policy *p, hg_error **err)
-{
-  size_t n_names = 0, n_scan = 0;
-  for (size_t i = 0; i < p->n_rules; i++)
-    if (rule_is_indexable (&p->rules[i]))
-      n_names += p->rules[i].n_commands;
-    else
-      n_scan++;
-
-  struct hg_rule_index *idx = calloc (1, sizeof *idx);
-  if (!idx)
-    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
-  idx->by_name = calloc (n_names + 1, sizeof *idx->by_name);
-  idx->scan = calloc (n_scan + 1, sizeof *idx->scan);
-  idx->identity = hg_identity_new ();
-  if (!idx->by_name || !idx->scan || !idx->identity)
-    {
-      hg_index_free (idx);
-      return hg_fail (err, HG_ERR_NOMEM, "out of memory");
-    }
-  for (size_t i = 0; i < p->n_rules; i++)
-    {
-      const struct hg_rule *r = &p->rules[i];
-      if (!rule_is_indexable (r))
-        idx->scan[idx->n_scan++] = i;
-      else
-        for (size_t j = 0; j < r->n_commands; j++)
-          idx->by_name[idx->n_by_name++] = (struct name_entry){ r->commands[j], i };
-    }
-  qsort (idx->by_name, idx->n_by_name, sizeof *idx->by_name, name_entry_cmp);
-  hg_index_free (p->index);
-  p->index = idx;
-  return 0;
-}
-
-/* The first entry named `name`, or n_by_name. */
-static size_t
-index_lower_bound (const struct hg_rule_index *idx, const char *name)
-{
-  size_t lo = 0, hi = idx->n_by_name;
-  while (lo < hi)
-    {
-      size_t mid = lo + (hi - lo) / 2;
-      if (strcmp (idx->by_name[mid].name, name) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-static int
-size_cmp (const void *a, const void *b)
-{
-  size_t x = *(const size_t *) a, y = *(const size_t *) b;
-  return (x > y) - (x < y);
-}
-
-/* The rules that may match a command: those indexed under one of its name
- * candidates (each once, in file order), then the scan-always list. */
-static int
-candidate_rules (const struct hg_rule_index *idx, const struct hg_cmd_facts *f, size_t **out,
-                 size_t *n_out)
-{
-  size_t n = 0, cap = 16;
-  cleanup_free size_t *v = malloc (cap * sizeof *v);
-  if (!v)
-    return -1;
-  for (size_t c = 0; c < f->n_names; c++)
-    for (size_t i = index_lower_bound (idx, f->names[c]);
-         i < idx->n_by_name && strcmp (idx->by_name[i].name, f->names[c]) == 0; i++)
-      {
-        if (n == cap)
-          {
-            size_t *nv = realloc (v, (cap *= 2) * sizeof *v);
-            if (!nv)
-              return -1;
-            v = nv;
-          }
-        v[n++] = idx->by_name[i].rule;
-      }
-  qsort (v, n, sizeof *v, size_cmp);
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (u == 0 || v[u - 1] != v[i])
-      v[u++] = v[i];
-  *n_out = u;
-  *out = steal_pointer (&v);
-  return 0;
-}
 
 /* ---- the decision ---- */
 
@@ -247,7 +106,8 @@ offer_match (struct decision *d, const struct hg_rule *r, const struct hg_cmd_fa
   if ((f->cmd->via || f->by_content) && !(runs = strdup (shown)))
     return -1;
   pick_offer (&d->best, (struct pick){ .action = r->action, .rule = r, .runs = runs,
-                                       .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0 });
+                                       .approvals = r->action == HG_ACTION_APPROVE ? r->approvals : 0,
+                                       .explanation = hg_match_message (r, m) });
   return 0;
 }
 
@@ -260,10 +120,17 @@ offer_could_match (struct decision *d, const struct hg_rule *r, const struct hg_
   const char *word = hg_cmd_facts_dynamic_word (f);
   cleanup_free char *shown = NULL;
   const char *source = f->cmd->more_args ? "added by xargs" : "relative to a directory a `cd` chose at run time";
-  if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup (source)))
+  const char *sql = hg_cmd_facts_sql_unknown (f);
+  if (sql && !word && !f->cmd->more_args)
+    {
+      if (asprintf (&expl, "the SQL %s runs cannot all be known before it runs (%s), and rule %s "
+                           "could match it", f->cmd->argv[0], sql, r->name) < 0)
+        return -1;
+    }
+  else if (word ? asprintf (&shown, "`%s`", word) < 0 : !(shown = strdup (source)))
     return -1;
-  if (asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
-                f->cmd->argv[0], shown, r->name) < 0)
+  if (!expl && asprintf (&expl, "arguments of %s are only known at run time (%s), and rule %s could match them",
+                         f->cmd->argv[0], shown, r->name) < 0)
     return -1;
   d->n_could++;
   if (d->n_could_described < MAX_DESCRIBED)
@@ -342,7 +209,10 @@ check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg
   int r = hg_real_command (cmd, (const char *const *) f->owned, f->n_owned, fd, d->req->cwd, &real,
                            &why);
   if (r < 0)
-    return -1;
+    {
+      hg_simple_cmd_clear (&real);
+      return -1;
+    }
   if (r == HG_REAL_UNKNOWN)
     return offer_unknown (d, why);
   if (r == HG_REAL_SELF)
@@ -498,7 +368,7 @@ check_command (struct decision *d, const struct hg_simple_cmd *cmd, bool outer, 
   const struct hg_rule_index *idx = d->p->index;
   cleanup_free size_t *cand = NULL;
   size_t n_cand = 0;
-  if (r == 0 && (r = candidate_rules (idx, &f, &cand, &n_cand)) == 0)
+  if (r == 0 && (r = hg_index_candidates (idx, &f, &cand, &n_cand)) == 0)
     {
       for (size_t i = 0; r == 0 && i < n_cand; i++)
         r = check_rule (d, &d->p->rules[cand[i]], &f);
@@ -531,7 +401,7 @@ conclude (struct decision *d)
       return 0;
     }
   const char *name = b->rule ? b->rule->name : NULL;
-  const char *msg = b->escalation ? b->explanation : b->rule->message;
+  const char *msg = b->explanation ? b->explanation : b->rule->message;
   if (hg_verdict_set (d->v, b->action, name, msg, b->approvals) < 0
       || hg_verdict_set_runs (d->v, b->runs) < 0)
     return -1;

@@ -33,6 +33,8 @@ struct hg_cmd_facts
   size_t n_path_args;
   bool path_args_ready;
   bool by_content; /* the last path is a rules' program of the same content */
+  bool outer;                /* the request's own command, not one found inside */
+  struct hg_sql_facts *sql;  /* the SQL it runs (sqlcli.c), read on first use */
 };
 
 int hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool outer,
@@ -41,6 +43,8 @@ void hg_cmd_facts_free (struct hg_cmd_facts *f);
 /* One more program path of the command (and its base name as a name):
  * takes path, which may be NULL. */
 void hg_cmd_facts_add_program (struct hg_cmd_facts *f, char *path);
+/* Why the SQL the command runs cannot all be known, or NULL. */
+const char *hg_cmd_facts_sql_unknown (const struct hg_cmd_facts *f);
 /* The first argument known only at run time, or NULL. */
 const char *hg_cmd_facts_dynamic_word (const struct hg_cmd_facts *f);
 
@@ -53,6 +57,8 @@ struct hg_match
   const char *path_glob, *path_form;
   const char *user_item, *user_name;
   bool user_is_target; /* the sudo -u target, not the caller */
+  int sql_kind;          /* the kind that matched the sql condition, or -1 */
+  const char *sql_where; /* which statement had it */
 };
 
 enum hg_match_result
@@ -86,6 +92,32 @@ enum hg_match_result hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts
  * or NULL on ENOMEM. */
 char *hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f,
                          const struct hg_match *m);
+/* The verdict's message for a match of an sql condition: the rule's
+ * message and the statement that decided; NULL otherwise (or ENOMEM). */
+char *hg_match_message (const struct hg_rule *r, const struct hg_match *m);
+
+/* ---- ruleindex.c ---- */
+
+struct name_entry
+{
+  const char *name;
+  size_t rule;
+};
+
+struct hg_rule_index
+{
+  struct name_entry *by_name; /* sorted by name, then rule */
+  size_t n_by_name;
+  size_t *scan; /* rules checked for every command, in file order */
+  size_t n_scan;
+  struct hg_identity *identity; /* the rules' programs by content, built on first use */
+};
+
+/* The rules that may match a command: those indexed under one of its name
+ * candidates (each once, in file order), then the caller checks the
+ * scan-always list.  0, or -1 on ENOMEM. */
+int hg_index_candidates (const struct hg_rule_index *idx, const struct hg_cmd_facts *f, size_t **out,
+                         size_t *n_out);
 
 /* ---- verdict.c ---- */
 

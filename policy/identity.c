@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -38,10 +39,15 @@ struct id_entry
   uint8_t digest[SHA256_DIGEST_SIZE];
 };
 
+/* The table is rebuilt this often, so that a copy of an upgraded rm (of
+ * a new size) is known within a minute in a long session. */
+#define REBUILD_SECONDS 60
+
 struct hg_identity
 {
   pthread_mutex_t lock;
   bool built;
+  time_t built_at; /* CLOCK_MONOTONIC seconds */
   struct id_entry *v; /* sorted by size */
   size_t n;
   struct
@@ -165,6 +171,9 @@ build (struct hg_identity *id, const struct hg_policy *p)
     }
   qsort (id->v, id->n, sizeof *id->v, entry_cmp);
   id->built = true;
+  struct timespec now;
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  id->built_at = now.tv_sec;
   return 0;
 }
 
@@ -261,6 +270,17 @@ static int
 lookup_locked (struct hg_identity *id, const struct hg_policy *p, const char *path, int fd,
                const struct stat *st, char **out)
 {
+  struct timespec t_now;
+  clock_gettime (CLOCK_MONOTONIC, &t_now);
+  if (id->built && t_now.tv_sec - id->built_at > REBUILD_SECONDS)
+    {
+      for (size_t i = 0; i < id->n; i++)
+        free (id->v[i].path);
+      free (id->v);
+      id->v = NULL;
+      id->n = 0;
+      id->built = false;
+    }
   if (!id->built && build (id, p) < 0)
     return -1;
   size_t lo = 0, hi = id->n;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cleanup.h"
 #include "lazyre.h"
@@ -47,6 +48,7 @@ struct hg_rule
   size_t n_paths;
   char **users; /* user names or %group, NULL-terminated */
   size_t n_users;
+  uint64_t sql; /* statement kinds (sqlkind.h), a bit each; 0: no sql condition */
   enum hg_action action;
   unsigned approvals; /* >= 1 when action is approve, else 0 */
   char *message;      /* may be NULL */

@@ -138,11 +138,18 @@ join_via (const char *via, const char *label)
   return s;
 }
 
-/* " -u NAME", " cwd DIR"...: a detail of a trail, cut to MAX_SHOWN bytes. */
-static int
-shown (const char *text)
+/* Appends KEY VALUE (" -u mysql", " cwd /srv") to the trail label *s,
+ * VALUE cut to MAX_SHOWN bytes.  false on ENOMEM. */
+static bool
+add_detail (char **s, const char *key, const char *value)
 {
-  return strlen (text) > MAX_SHOWN ? MAX_SHOWN : INT_MAX;
+  char *t;
+  int n = strlen (value) > MAX_SHOWN ? MAX_SHOWN : INT_MAX;
+  if (asprintf (&t, "%s%s%.*s%s", *s, key, n, value, n == MAX_SHOWN ? "..." : "") < 0)
+    return false;
+  free (*s);
+  *s = t;
+  return true;
 }
 
 /* The label of launcher l in a trail: its name, then whatever changes for
@@ -150,25 +157,21 @@ shown (const char *text)
 static char *
 launcher_label (const struct launcher *l, const struct inner *in)
 {
-  const char *user = in->user;
-  const char *user_form = l->kind == K_SU && !in->runs_direct ? " " : " -u ";
-  char *s;
-  if (l->kind == K_SUDO || l->kind == K_SU || l->kind == K_SETPRIV || l->kind == K_TRACE)
-    ;
-  else
-    user = NULL;
+  bool runs_as = l->kind == K_SUDO || l->kind == K_SU || l->kind == K_SETPRIV || l->kind == K_TRACE;
+  const char *user = runs_as ? in->user : NULL;
   if (l->kind == K_SU && !user)
     user = "root";
-  const char *root = in->root && !in->root_unknown ? in->root : NULL;
-  const char *dir = in->chdir && !in->chdir_unknown ? in->chdir : NULL;
-  if (asprintf (&s, "%s%s%.*s%s%s%.*s%s%s%.*s%s", l->name, user ? user_form : "",
-                user ? shown (user) : 0, user ? user : "", user && shown (user) == MAX_SHOWN ? "..." : "",
-                root ? " root " : "", root ? shown (root) : 0, root ? root : "",
-                root && shown (root) == MAX_SHOWN ? "..." : "", dir ? " cwd " : "",
-                dir ? shown (dir) : 0, dir ? dir : "", dir && shown (dir) == MAX_SHOWN ? "..." : "")
-      < 0)
+  cleanup_free char *s = strdup (l->name);
+  if (!s)
     return NULL;
-  return s;
+  /* su USER; the others' own spelling varies (-u, --reuid): -u for all. */
+  if (user && !add_detail (&s, l->kind == K_SU && !in->runs_direct ? " " : " -u ", user))
+    return NULL;
+  if (in->root && !in->root_unknown && !add_detail (&s, " root ", in->root))
+    return NULL;
+  if (in->chdir && !in->chdir_unknown && !add_detail (&s, " cwd ", in->chdir))
+    return NULL;
+  return steal_pointer (&s);
 }
 
 static const char *
@@ -543,6 +546,8 @@ look_into (struct look *lk, size_t idx, unsigned depth)
   if (hidden)
     return unknowable (lk, hidden);
   const char *name = base_name (c->argv[0]);
+  if (name[0] == '-' && name[1])
+    name++; /* a login shell (sudo -i runs -bash --login -c CMD) */
   if (hg_is_shell (name))
     return look_into_shell (lk, idx, depth);
   const struct launcher *l = hg_find_launcher (name);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "decide.h"
+#include "sqlkind.h"
 
 /* ---- the facts of a command ---- */
 
@@ -109,14 +110,20 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
   memset (f, 0, sizeof *f);
   f->cmd = cmd;
   f->req = req;
+  f->outer = outer;
   const char *arg0 = cmd->argv[0];
-  add_unique (f->names, &f->n_names, base_name (arg0));
+  const char *name0 = base_name (arg0);
+  add_unique (f->names, &f->n_names, name0);
+  if (name0[0] == '-' && name0[1])
+    add_unique (f->names, &f->n_names, name0 + 1); /* a login shell: -bash is bash */
   if (arg0[0] == '/')
     add_unique (f->paths, &f->n_paths, arg0);
 
   /* The outer command's program is known to the caller; an inner one's is
    * found as its launcher would find it. */
   char *program = outer && req->exe ? strdup (req->exe) : locate_program (arg0, req->cwd);
+  if (outer && req->exe && !program)
+    return -1; /* ENOMEM: never taken for "not found" */
   if (program)
     {
       char *real = realpath (program, NULL);
@@ -147,6 +154,9 @@ hg_cmd_facts_free (struct hg_cmd_facts *f)
     strv_free (f->path_args[i].forms);
   free (f->path_args);
   free (f->joined);
+  if (f->sql)
+    hg_sql_facts_free (f->sql);
+  free (f->sql);
   memset (f, 0, sizeof *f);
 }
 
@@ -356,11 +366,39 @@ match_paths (const struct hg_rule *r, const struct hg_cmd_facts *f, struct hg_ma
   return false;
 }
 
+/* 1 matched, 0 not, 2 some of the SQL is unknown, -1 ENOMEM. */
+static int
+match_sql (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match *m)
+{
+  if (!f->sql)
+    {
+      if (!(f->sql = calloc (1, sizeof *f->sql)))
+        return -1;
+      if (hg_sql_facts_read (f->sql, f->cmd, f->names, f->n_names, f->req, f->outer) < 0)
+        return -1;
+    }
+  uint64_t hit = r->sql & f->sql->kinds;
+  if (hit)
+    {
+      m->sql_kind = __builtin_ctzll (hit);
+      m->sql_where = f->sql->where[m->sql_kind];
+      return 1;
+    }
+  return f->sql->client && f->sql->unknown ? 2 : 0;
+}
+
+const char *
+hg_cmd_facts_sql_unknown (const struct hg_cmd_facts *f)
+{
+  return f->sql && f->sql->client ? f->sql->unknown : NULL;
+}
+
 enum hg_match_result
 hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_cache *cache,
                struct hg_match *m)
 {
   memset (m, 0, sizeof *m);
+  m->sql_kind = -1;
   if (!match_command (r, f, m))
     return HG_MATCH_NO;
   /* Even the sudo -u target alone is not enough: a %group item asks NSS,
@@ -378,6 +416,15 @@ hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_
       if (!f->path_args_ready && path_args_prepare (f) < 0)
         return HG_MATCH_ERROR;
       ok = match_paths (r, f, m);
+    }
+  if (ok && r->sql)
+    {
+      int s = match_sql (r, f, m);
+      if (s < 0)
+        return HG_MATCH_ERROR;
+      if (s == 2)
+        return HG_MATCH_COULD;
+      ok = s == 1;
     }
   if (ok)
     return HG_MATCH_YES;
@@ -439,6 +486,9 @@ hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f, const 
         err |= append (&s, "paths matched '%s' with '%.*s' (from '%.*s')", m->path_glob, MAX_SHOWN,
                        m->path_form, MAX_SHOWN, m->path_arg->word);
     }
+  if (m->sql_kind >= 0)
+    err |= append (&s, "sql matched '%s' in %s", hg_sql_kind_name ((unsigned) m->sql_kind),
+                   m->sql_where ? m->sql_where : "its arguments");
   if (m->user_is_target)
     err |= append (&s, "users matched '%s' with target user %s", m->user_item, m->user_name);
   else if (m->user_item && strcmp (m->user_item, m->user_name) != 0)
@@ -449,4 +499,15 @@ hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f, const 
   if (err)
     return NULL;
   return steal_pointer (&s);
+}
+
+char *
+hg_match_message (const struct hg_rule *r, const struct hg_match *m)
+{
+  char *s = NULL;
+  if (m->sql_kind < 0 || !m->sql_where)
+    return NULL;
+  if (asprintf (&s, "%s%s(%s)", r->message ? r->message : "", r->message ? " " : "", m->sql_where) < 0)
+    return NULL;
+  return s;
 }

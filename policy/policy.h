@@ -167,6 +167,17 @@ struct hg_request
    * that must compare the content of another program fails with
    * HG_ERR_NEEDS_CONTENT. */
   bool names_only;
+  /* The standard input the program will have: a MariaDB/MySQL client
+   * without -e reads its SQL there (`mysql wiki < dump.sql`).  Used when
+   * has_stdin_fd: a regular file is read from its current offset with
+   * pread (the offset is left as it is), up to 256 MiB; a terminal or
+   * /dev/null gives nothing to read; a pipe, socket or other device
+   * makes the SQL unknown.  Without it the input is taken as a terminal:
+   * what the operator types is not known beforehand, and not escalated.
+   * The supervisor passes a duplicate of the task's descriptor 0
+   * (pidfd_getfd), which shares its offset. */
+  int stdin_fd;
+  bool has_stdin_fd;
 };
 
 typedef struct hg_verdict hg_verdict;

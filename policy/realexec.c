@@ -74,7 +74,9 @@ hg_shebang_parse (const char *head, size_t n, char **interp, char **arg)
     i_arg = next_non_spacetab (i_sep, i_end);
   if (i_sep)
     *i_sep = '\0';
-  if (!(*interp = strdup (i_name)) || (i_arg && *i_arg && !(*arg = strdup (i_arg))))
+  /* An argument that starts with a NUL is passed, empty, as the kernel
+   * passes it. */
+  if (!(*interp = strdup (i_name)) || (i_arg && !(*arg = strdup (i_arg))))
     {
       free (*interp);
       *interp = NULL;
@@ -278,6 +280,8 @@ from_multicall (const struct hg_simple_cmd *cmd, const char *program, struct hg_
                 char **why)
 {
   const char *name0 = base_name (cmd->argv[0]);
+  if (name0[0] == '-' && name0[1])
+    name0++; /* a login shell's -sh, as busybox reads it */
   size_t from = 1;
   const char *applet = name0;
   if (is_multicall_name (name0))
@@ -359,8 +363,11 @@ hg_real_command (const struct hg_simple_cmd *cmd, const char *const *programs, s
    * busybox link again, on a busybox system); but `busybox busybox rm`
    * is busybox's own applet running rm. */
   if (cmd->applet)
-    return is_multicall_name (base_name (cmd->argv[0])) ? from_multicall (cmd, program, out, why)
-                                                         : HG_REAL_SELF;
+    {
+      const char *n0 = base_name (cmd->argv[0]);
+      return is_multicall_name (n0[0] == '-' ? n0 + 1 : n0) ? from_multicall (cmd, program, out, why)
+                                                             : HG_REAL_SELF;
+    }
   if (!real_kind_of (programs, n_programs, &kind))
     return HG_REAL_SELF;
   return kind == MULTICALL ? from_multicall (cmd, program, out, why)

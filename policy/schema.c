@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "load_internal.h"
+#include "sqlkind.h"
 
 /* Defaults, as DESIGN.md's example shows them.  `approvers` defaults to
  * "sre", the example's group: if no such group exists nobody can approve,
@@ -301,6 +302,13 @@ validate_rule_key (cfg_t *cfg, cfg_opt_t *opt)
     return check_regex (cfg, opt, HG_ARGS_REGFLAGS, true);
   if (strcmp (k, "approvals") == 0)
     return check_range (cfg, opt, 1, MAX_APPROVALS);
+  if (strcmp (k, "sql") == 0)
+    {
+      const char *v = last_str (opt);
+      if (v && hg_sql_kind_parse (v) < 0)
+        return error_at (line_of (cfg), HG_ERR_POLICY,
+                         "unknown sql statement kind '%s': sql names some of %s", v, hg_sql_kind_list ());
+    }
   if (strcmp (k, "paths") == 0)
     {
       const char *v = last_str (opt);
@@ -387,6 +395,7 @@ static cfg_opt_t rule_opts[] = {
   CFG_STR_LIST ("args", NULL, CFGF_NODEFAULT),
   CFG_STR_LIST ("paths", NULL, CFGF_NODEFAULT),
   CFG_STR_LIST ("users", NULL, CFGF_NODEFAULT),
+  CFG_STR_LIST ("sql", NULL, CFGF_NODEFAULT),
   CFG_STR ("action", NULL, CFGF_NODEFAULT),
   CFG_INT_CB ("approvals", 0, CFGF_NODEFAULT, parse_number),
   CFG_STR ("message", NULL, CFGF_NODEFAULT),

@@ -11,6 +11,7 @@
 
 #include "load_internal.h"
 #include "snapshot.h"
+#include "sqlkind.h"
 
 #define MAGIC "HGSNAP\r\n"
 #define NO_STRING 0xffffffffu
@@ -128,6 +129,7 @@ put_rule (struct out *o, const struct hg_rule *r)
   put_strv (o, r->args_src, r->n_args);
   put_strv (o, r->paths, r->n_paths);
   put_strv (o, r->users, r->n_users);
+  put_u64 (o, r->sql);
   put_u32 (o, (uint32_t) r->action);
   put_u32 (o, r->approvals);
   put_str (o, r->message);
@@ -332,6 +334,8 @@ get_rule (struct in *in, struct hg_rule *r)
   r->args_src = get_strv (in, &n_args);
   r->paths = get_strv (in, &r->n_paths);
   r->users = get_strv (in, &r->n_users);
+  r->sql = get_u64 (in);
+  in->bad |= r->sql >> HG_SQLK_COUNT != 0;
   r->action = get_action (in);
   r->approvals = get_u32 (in);
   r->message = get_str (in, true);

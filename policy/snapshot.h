@@ -11,7 +11,7 @@
 #include "internal.h"
 
 /* Raised whenever the encoding or the meaning of a field changes. */
-#define HG_SNAPSHOT_FORMAT 3
+#define HG_SNAPSHOT_FORMAT 4
 /* A snapshot larger than this is not read (a policy is at most
  * HG_MAX_POLICY_FILES files of 4 MiB, but real ones are kilobytes). */
 #define HG_SNAPSHOT_MAX_BYTES (64u << 20)

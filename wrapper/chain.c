@@ -32,6 +32,13 @@ struct brk
   char *what;
 };
 
+struct torn /* a line cut short, not yet judged */
+{
+  bool pending, refuted, unterminated;
+  struct loc at;
+  uint8_t hash[SHA256_DIGEST_SIZE];
+};
+
 struct gap /* seqs lo..hi not seen (yet), first noticed at `at` */
 {
   unsigned long long lo, hi;
@@ -42,7 +49,11 @@ struct hg_chain
 {
   hg_break_fn fn;
   void *ctx;
-  size_t n_breaks, n_records, n_files;
+  hg_line_hook line_hook;
+  hg_end_hook end_hook;
+  void *hook_ctx;
+  size_t n_breaks, n_records, n_files, n_notes;
+  struct torn torn;
 
   char **files;
   size_t nfiles;
@@ -93,11 +104,11 @@ reset (struct hg_chain *c)
   free (c->brks);
   free (c->gaps);
   free (c->head_name);
-  hg_break_fn fn = c->fn;
-  void *ctx = c->ctx;
-  size_t b = c->n_breaks, r = c->n_records, f = c->n_files;
+  struct hg_chain keep = *c;
   memset (c, 0, sizeof *c);
-  c->fn = fn, c->ctx = ctx, c->n_breaks = b, c->n_records = r, c->n_files = f;
+  c->fn = keep.fn, c->ctx = keep.ctx, c->n_breaks = keep.n_breaks, c->n_records = keep.n_records;
+  c->n_files = keep.n_files, c->n_notes = keep.n_notes;
+  c->line_hook = keep.line_hook, c->end_hook = keep.end_hook, c->hook_ctx = keep.hook_ctx;
 }
 
 void
@@ -115,9 +126,12 @@ hg_chain_begin (struct hg_chain *c)
   reset (c);
 }
 
+static void judge_torn (struct hg_chain *c, bool continued);
+
 void
 hg_chain_file (struct hg_chain *c, const char *name, bool owner_known, uid_t owner)
 {
+  judge_torn (c, false);
   char **f = realloc (c->files, (c->nfiles + 1) * sizeof *f);
   if (!f)
     abort (); /* a few bytes per file: nothing sensible to do without them */
@@ -133,8 +147,8 @@ hg_chain_file (struct hg_chain *c, const char *name, bool owner_known, uid_t own
   c->file_start = true;
 }
 
-static void __attribute__ ((format (printf, 3, 4)))
-add_break (struct hg_chain *c, struct loc at, const char *fmt, ...)
+static void
+add_brk (struct hg_chain *c, struct loc at, bool counts, const char *fmt, va_list ap)
 {
   if (c->nbrks == c->cap_brks)
     {
@@ -145,15 +159,93 @@ add_break (struct hg_chain *c, struct loc at, const char *fmt, ...)
       c->brks = b;
       c->cap_brks = cap;
     }
-  va_list ap;
-  va_start (ap, fmt);
   char *what = NULL;
   if (vasprintf (&what, fmt, ap) < 0)
     abort ();
-  va_end (ap);
   c->brks[c->nbrks] = (struct brk){ at, c->nbrks, what };
   c->nbrks++;
-  c->n_breaks++;
+  if (counts)
+    c->n_breaks++;
+  else
+    c->n_notes++;
+}
+
+static void __attribute__ ((format (printf, 3, 4)))
+add_break (struct hg_chain *c, struct loc at, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  add_brk (c, at, true, fmt, ap);
+  va_end (ap);
+}
+
+void
+hg_chain_note (struct hg_chain *c, size_t file, unsigned long line, bool is_break, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  add_brk (c, (struct loc){ file < c->nfiles ? file : 0, line }, is_break, fmt, ap);
+  va_end (ap);
+}
+
+void
+hg_chain_where (const struct hg_chain *c, size_t *file, unsigned long *line)
+{
+  *file = c->nfiles ? c->nfiles - 1 : 0;
+  *line = c->line;
+}
+
+void
+hg_chain_set_hooks (struct hg_chain *c, hg_line_hook line, hg_end_hook end, void *ctx)
+{
+  c->line_hook = line, c->end_hook = end, c->hook_ctx = ctx;
+}
+
+/* A line cut short is an interrupted write when it ends its file without a
+ * newline, or when the next record continues from it (the writer goes on
+ * from a torn tail); anything else is an edit. */
+static void
+judge_torn (struct hg_chain *c, bool continued)
+{
+  struct torn *t = &c->torn;
+  if (!t->pending)
+    return;
+  t->pending = false;
+  if (!t->refuted && (continued || t->unterminated))
+    hg_chain_note (c, t->at.file, t->at.line, false, "%s",
+                   continued ? "torn: a record cut short by an interrupted write; the chain goes on from it"
+                             : "torn: the file ends in a record cut short (an interrupted write)");
+  else
+    add_break (c, t->at, "edited: not a record (unparsable line)");
+}
+
+void
+hg_chain_refute_torn (struct hg_chain *c)
+{
+  c->torn.refuted = true;
+}
+
+void
+hg_chain_unterminated (struct hg_chain *c)
+{
+  if (c->torn.pending && c->torn.at.file + 1 == c->nfiles && c->torn.at.line == c->line)
+    c->torn.unterminated = true;
+}
+
+/* Whether an unparsable line is the start of a JSON object cut short. */
+static bool
+cut_short (const char *line, size_t len)
+{
+  if (len < 2 || line[0] != '{' || len > INT32_MAX)
+    return false;
+  struct json_tokener *tok = json_tokener_new ();
+  if (!tok)
+    return false;
+  struct json_object *o = json_tokener_parse_ex (tok, line, (int) len);
+  bool cont = !o && json_tokener_get_error (tok) == json_tokener_continue;
+  json_object_put (o);
+  json_tokener_free (tok);
+  return cont;
 }
 
 static struct loc
@@ -251,10 +343,20 @@ hg_chain_line (struct hg_chain *c, const char *line, size_t len)
     sha256 (line, len, hash);
   else
     ok = hg_scan_slow (line, len, &f, hash);
+  bool continues_torn = ok && c->torn.pending && memcmp (f.prev, c->torn.hash, sizeof hash) == 0;
+  judge_torn (c, continues_torn);
   if (!ok)
     {
       sha256 (line, len, hash);
-      add_break (c, at, len == 0 ? "edited: empty line" : "edited: not a record (unparsable line)");
+      if (cut_short (line, len))
+        {
+          c->torn = (struct torn){ .pending = true, .at = at };
+          memcpy (c->torn.hash, hash, sizeof hash);
+        }
+      else
+        add_break (c, at, len == 0 ? "edited: empty line" : "edited: not a record (unparsable line)");
+      if (c->line_hook)
+        c->line_hook (c->hook_ctx, c, hash, line, len, NULL);
       /* Assume it took the next seq, so that the lines after it still
        * check against their neighbours. */
       unsigned long long seq = c->hw_known ? c->hw_seq + 1 : 0;
@@ -270,6 +372,8 @@ hg_chain_line (struct hg_chain *c, const char *line, size_t len)
       return;
     }
   c->n_records++;
+  if (c->line_hook)
+    c->line_hook (c->hook_ctx, c, hash, line, len, &f);
   if (c->owner_known && (!f.has_uid || f.uid != (unsigned long long) c->owner))
     add_break (c, at, "record of uid %s%llu in a file owned by uid %u", f.has_uid ? "" : "(none) ",
          f.uid, (unsigned) c->owner);
@@ -280,6 +384,12 @@ hg_chain_line (struct hg_chain *c, const char *line, size_t len)
        * were rotated away for good, which is retention, not tampering. */
       if (f.seq == 1 && memcmp (f.prev, zeros, sizeof zeros) != 0)
         add_break (c, at, "edited: the first record (seq 1) has a prev that is not 64 zeros");
+      if (f.seq > 1)
+        add_break (c, at,
+                   "cut: the chain starts at seq %llu, not at seq 1 with a genesis prev: %llu "
+                   "earlier record(s) are not in the files given (removed, or in a rotated file "
+                   "not given)",
+                   f.seq, f.seq - 1);
       if (f.seq == 0)
         add_break (c, at, "edited: seq 0 (chains start at 1)");
       set_hw (c, f.seq, hash, at);
@@ -383,6 +493,9 @@ check_head (struct hg_chain *c)
 void
 hg_chain_end (struct hg_chain *c)
 {
+  judge_torn (c, false);
+  if (c->end_hook)
+    c->end_hook (c->hook_ctx, c);
   for (size_t i = 0; i < c->ngaps; i++)
     add_break (c, c->gaps[i].at, "removed: %llu record(s) missing before this line (seq %llu..%llu)",
          c->gaps[i].hi - c->gaps[i].lo + 1, c->gaps[i].lo, c->gaps[i].hi);
@@ -407,6 +520,12 @@ size_t
 hg_chain_records (const struct hg_chain *c)
 {
   return c->n_records;
+}
+
+size_t
+hg_chain_notes (const struct hg_chain *c)
+{
+  return c->n_notes;
 }
 
 size_t

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Called for each break, in file order then line order within one chain:
@@ -12,6 +13,14 @@
 typedef void (*hg_break_fn) (void *ctx, const char *file, unsigned long line, const char *what);
 
 struct hg_chain;
+struct hg_recfields;
+
+/* Called for each line with its SHA-256 and, for a record, its fields
+ * (NULL: not a record); the hook may add notes at the current line. */
+typedef void (*hg_line_hook) (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line,
+                              size_t len, const struct hg_recfields *f);
+/* Called at hg_chain_end, before the breaks are reported. */
+typedef void (*hg_end_hook) (void *ctx, struct hg_chain *c);
 
 struct hg_chain *hg_chain_new (hg_break_fn fn, void *ctx);
 void hg_chain_free (struct hg_chain *c);
@@ -32,16 +41,31 @@ void hg_chain_head (struct hg_chain *c, const char *head_name, const char *text,
  * the tail against the head). */
 void hg_chain_end (struct hg_chain *c);
 
+/* Hooks that see every line of every chain (the witness check). */
+void hg_chain_set_hooks (struct hg_chain *c, hg_line_hook line, hg_end_hook end, void *ctx);
+/* The current position: index of the file in this chain, line in it. */
+void hg_chain_where (const struct hg_chain *c, size_t *file, unsigned long *line);
+/* A finding at (file, line) of this chain, reported in order with the
+ * rest; a break when is_break, else a note (counted apart). */
+void hg_chain_note (struct hg_chain *c, size_t file, unsigned long line, bool is_break,
+                    const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+/* The last line was cut short, but the witness saw it whole: not torn. */
+void hg_chain_refute_torn (struct hg_chain *c);
+/* The last line given ended its file without a newline. */
+void hg_chain_unterminated (struct hg_chain *c);
+
 /* Totals since hg_chain_new. */
 size_t hg_chain_breaks (const struct hg_chain *c);
 size_t hg_chain_records (const struct hg_chain *c);
 size_t hg_chain_files (const struct hg_chain *c);
+size_t hg_chain_notes (const struct hg_chain *c); /* torn writes, unwitnessed-but-outside notes */
 
 /* The first seq of a line, for ordering files; false when it has none. */
 bool hg_chain_line_seq (const char *line, size_t len, unsigned long long *seq);
 
 /* `hostguard log --verify`: args are the FILE... operands (n may be 0:
- * then `log_dir`). Returns the exit status. */
-int hg_verify_main (char *const *paths, size_t n, const char *log_dir);
+ * then `log_dir`); `witness`: the --witness SOURCE, or NULL.  Returns the
+ * exit status. */
+int hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *witness);
 
 #endif

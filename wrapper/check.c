@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* hostguard check: what the policy would decide, and why.  Runs nothing.
  * hostguard policy lint: validate a policy file. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct check_opts
   const char *host;
   const char *user;
   const char *cwd;
+  const char *stdin_file; /* --stdin FILE: the command's standard input */
 };
 
 enum
@@ -29,12 +31,14 @@ enum
   OPT_HOST,
   OPT_USER,
   OPT_CWD,
+  OPT_STDIN,
 };
 
 static const struct option check_long[] = {
   { "json", no_argument, NULL, OPT_JSON },   { "host", required_argument, NULL, OPT_HOST },
   { "user", required_argument, NULL, OPT_USER }, { "cwd", required_argument, NULL, OPT_CWD },
   { "policy", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+  { "stdin", required_argument, NULL, OPT_STDIN },
   { NULL, 0, NULL, 0 },
 };
 
@@ -63,6 +67,9 @@ parse_opts (int argc, char **argv, struct check_opts *o, bool allow_json, bool q
         break;
       case OPT_CWD:
         o->cwd = optarg;
+        break;
+      case OPT_STDIN:
+        o->stdin_file = optarg;
         break;
       case 'f':
         o->policy = optarg;
@@ -231,6 +238,17 @@ check (int argc, char **argv, const struct check_env *env)
   char **cmd = argv + first;
   size_t n = (size_t) (argc - first);
   cleanup_free char *exe = hg_which (cmd[0]);
+  /* --stdin FILE: what the command would read (`mysql wiki < FILE`);
+   * without it, a terminal. */
+  cleanup_close int in = -1;
+  if (o.stdin_file
+      && (in = open (o.stdin_file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+    {
+      if (!whole)
+        return HAND_OVER;
+      hg_warn ("check: --stdin %s: %s", o.stdin_file, strerror (errno));
+      return HG_EXIT_USAGE;
+    }
   struct hg_request req = {
     .argv = (const char *const *) cmd,
     .argc = n,
@@ -243,6 +261,8 @@ check (int argc, char **argv, const struct check_env *env)
     .host_fqdn = host_fqdn,
     .look_through = true,
     .names_only = !whole, /* the whole program compares programs' contents */
+    .stdin_fd = in,
+    .has_stdin_fd = in >= 0,
   };
   hg_verdict *v = NULL;
   int r = hg_policy_decide (policy, &req, &v, &err);

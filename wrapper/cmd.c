@@ -143,8 +143,12 @@ hg_cmd_init_self (struct hg_cmd *c, enum hg_mode mode, const char *const *argv, 
   c->pid = getpid ();
   c->tty = controlling_tty ();
   c->cwd = getcwd (NULL, 0);
-  if (!c->cwd)
-    return hg_wfail (err, HG_ERR_IO, "cannot read the current directory: %s", strerror (errno));
+  if (!c->cwd && errno == ENOMEM)
+    goto nomem;
+  /* A directory removed under the caller: the record says so, the
+   * decision (from the kernel's or sudo's word for the cwd) goes on. */
+  if (!c->cwd && !(c->cwd = strdup ("(unreachable)")))
+    goto nomem;
   c->boot_id = read_line ("/proc/sys/kernel/random/boot_id");
   return 0;
 

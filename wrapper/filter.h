@@ -45,6 +45,7 @@ struct hg_review_opts
 {
   struct hg_filter f;
   bool json, verify;   /* log */
+  const char *witness; /* log --verify --witness SOURCE */
   const char *html;    /* report */
   const char *policy;  /* -f */
   char **files;        /* operands (into argv) */

@@ -116,6 +116,9 @@ run_if_allowed (int argc, char **argv)
     .host_fqdn = fqdn,
     .look_through = true,
     .names_only = true, /* HG_ERR_NEEDS_CONTENT: the whole program compares contents */
+    /* its standard input is the command's: `mysql wiki < dump.sql` */
+    .stdin_fd = STDIN_FILENO,
+    .has_stdin_fd = true,
   };
   cleanup_verdict hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;

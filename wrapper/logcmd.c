@@ -21,7 +21,7 @@ review_usage (FILE *out, bool report)
     fputs ("usage: hostguard report [FILTERS] [--html FILE] [-f POLICY] [FILE...]\n", out);
   else
     fputs ("usage: hostguard log [FILTERS] [--json] [-f POLICY] [FILE...]\n"
-           "       hostguard log --verify [-f POLICY] [FILE...]\n",
+           "       hostguard log --verify [--witness SOURCE] [-f POLICY] [FILE...]\n",
            out);
   fputs ("filters: --user NAME --host GLOB --since WHEN --until WHEN --rule NAME\n"
          "         --decision D[,D...] --id ID --grep TEXT\n"
@@ -71,7 +71,7 @@ hg_review_parse (int argc, char **argv, bool report, struct hg_review_opts *o)
           /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
           static const char *const valued[]
               = { "-f",     "--policy", "--html",     "--user", "--host", "--since",
-                  "--until", "--rule",  "--decision", "--id",   "--grep" };
+                  "--until", "--rule",  "--decision", "--id",   "--grep", "--witness" };
           cleanup_free char *name = strdup (a);
           if (!name)
             abort ();
@@ -80,7 +80,8 @@ hg_review_parse (int argc, char **argv, bool report, struct hg_review_opts *o)
             *eq = '\0';
           bool known = false;
           for (size_t k = 0; k < N_ELEMENTS (valued); k++)
-            known |= strcmp (name, valued[k]) == 0 && (report || strcmp (name, "--html") != 0);
+            known |= strcmp (name, valued[k]) == 0 && (report || strcmp (name, "--html") != 0)
+                     && (!report || strcmp (name, "--witness") != 0);
           if (!known)
             return usage_error (report, "unknown option ", name);
           const char *val;
@@ -94,6 +95,8 @@ hg_review_parse (int argc, char **argv, bool report, struct hg_review_opts *o)
             o->policy = val;
           else if (strcmp (name, "--html") == 0)
             o->html = val;
+          else if (strcmp (name, "--witness") == 0)
+            o->witness = val;
           else if (hg_filter_option (&o->f, name, val, now) < 0)
             return usage_error (report, name, ": invalid value");
         }
@@ -104,6 +107,8 @@ hg_review_parse (int argc, char **argv, bool report, struct hg_review_opts *o)
   if (o->verify && (o->json || f->user || f->host || f->rule || f->decision || f->id || f->grep
                     || f->has_since || f->has_until))
     return usage_error (report, "--verify checks whole chains: it takes no filters", "");
+  if (o->witness && !o->verify)
+    return usage_error (report, "--witness goes with --verify", "");
   return 0;
 }
 
@@ -230,7 +235,7 @@ hg_main_log (int argc, char **argv)
     return ret;
   if (o.verify)
     {
-      ret = hg_verify_main (paths, n, NULL);
+      ret = hg_verify_main (paths, n, NULL, o.witness);
       hg_policy_free (policy);
       return ret;
     }

@@ -26,6 +26,7 @@ struct hg_lines
   char *buf;
   size_t cap, start, end, scan; /* unread bytes are buf[start..end); no \n in [start..scan) */
   bool eof;
+  bool unterminated; /* the line last returned had no newline */
   unsigned long lineno;
 };
 
@@ -133,6 +134,7 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
           *len = (size_t) (nl - *line);
           r->start = r->scan = (size_t) (nl - base) + 1;
           r->lineno++;
+          r->unterminated = false;
           return 1;
         }
       r->scan = r->end;
@@ -173,6 +175,7 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
   *len = r->end - r->start;
   r->start = r->scan = r->end;
   r->lineno++;
+  r->unterminated = true;
   return 1;
 }
 
@@ -180,6 +183,12 @@ unsigned long
 hg_lines_lineno (const struct hg_lines *r)
 {
   return r->lineno;
+}
+
+bool
+hg_lines_unterminated (const struct hg_lines *r)
+{
+  return r->unterminated;
 }
 
 void
@@ -219,8 +228,8 @@ hg_record_parse (const char *text, size_t len)
 
 /* journald's MESSAGE: a string, or an array of byte values when it was not
  * valid UTF-8.  Returns a malloc'd copy (NUL-terminated), NULL if neither. */
-static char *
-journal_message (struct json_object *msg, size_t *len)
+char *
+hg_journal_message (struct json_object *msg, size_t *len)
 {
   if (json_object_is_type (msg, json_type_string))
     {
@@ -267,7 +276,7 @@ hg_record_from_line (const char *line, size_t len, const char **text, size_t *te
       return obj;
     }
   size_t n = 0;
-  cleanup_free char *m = journal_message (msg, &n);
+  cleanup_free char *m = hg_journal_message (msg, &n);
   json_object_put (obj);
   if (!m)
     return NULL;

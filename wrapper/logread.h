@@ -33,6 +33,8 @@ struct hg_lines *hg_lines_open (int dirfd, const char *path, uid_t *owner);
 int hg_lines_next (struct hg_lines *r, const char **line, size_t *len);
 /* Number of the line last returned, from 1. */
 unsigned long hg_lines_lineno (const struct hg_lines *r);
+/* Whether the line last returned ended the input without a newline. */
+bool hg_lines_unterminated (const struct hg_lines *r);
 void hg_lines_free (struct hg_lines *r);
 
 #define HG_LINE_MAX (16u << 20)
@@ -47,6 +49,10 @@ void hg_lines_free (struct hg_lines *r);
  * record (not a JSON object, trailing bytes, invalid UTF-8). */
 struct json_object *hg_record_from_line (const char *line, size_t len, const char **text,
                                          size_t *text_len, char **buf);
+
+/* journald's MESSAGE (a string, or an array of bytes): a malloc'd,
+ * NUL-terminated copy, its length in *len; NULL when it is neither. */
+char *hg_journal_message (struct json_object *msg, size_t *len);
 
 /* Parses a record text with json-c, strictly.  NULL unless it is exactly
  * one JSON object. */

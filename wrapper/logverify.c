@@ -12,6 +12,7 @@
 #include "logview.h"
 #include "util.h"
 #include "chain.h"
+#include "witness.h"
 
 struct vfile
 {
@@ -197,8 +198,14 @@ verify_chain (struct hg_chain *ch, struct vchain *c)
       const char *line;
       size_t len;
       int got;
+      bool unterminated = false;
       while ((got = hg_lines_next (r, &line, &len)) > 0)
-        hg_chain_line (ch, line, len);
+        {
+          hg_chain_line (ch, line, len);
+          unterminated = hg_lines_unterminated (r);
+        }
+      if (unterminated)
+        hg_chain_unterminated (ch);
       if (got < 0)
         hg_chain_read_error (ch, strerror (errno));
       hg_lines_free (r);
@@ -216,8 +223,11 @@ chain_cmp (const void *a, const void *b)
 }
 
 int
-hg_verify_main (char *const *paths, size_t n, const char *log_dir)
+hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *witness)
 {
+  struct hg_witness *w = NULL;
+  if (witness && !(w = hg_witness_load (witness)))
+    return 1;
   struct vset s = { NULL, 0 };
   char *const dflt[] = { (char *) log_dir };
   if (n == 0)
@@ -235,6 +245,8 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir)
   struct hg_chain *ch = hg_chain_new (print_break, NULL);
   if (!ch)
     abort ();
+  if (w)
+    hg_witness_attach (w, ch);
   for (size_t i = 0; i < s.n; i++)
     {
       verify_chain (ch, &s.v[i]);
@@ -244,9 +256,18 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir)
     }
   free (s.v);
   fflush (stdout);
-  size_t breaks = hg_chain_breaks (ch);
-  fprintf (stderr, "hostguard: verified %zu file(s), %zu record(s): %zu break(s)%s\n",
-           hg_chain_files (ch), hg_chain_records (ch), breaks, breaks ? "" : ", intact");
+  size_t breaks = hg_chain_breaks (ch), notes = hg_chain_notes (ch);
+  fprintf (stderr, "hostguard: verified %zu file(s), %zu record(s): %zu break(s)%s", hg_chain_files (ch),
+           hg_chain_records (ch), breaks, breaks ? "" : ", intact");
+  if (notes)
+    fprintf (stderr, ", %zu note(s) (torn writes, records outside the witness's time)", notes);
+  fputc ('\n', stderr);
+  if (w)
+    hg_witness_summary (w, stderr);
+  else
+    fprintf (stderr, "hostguard: no witness: against the files' own writer the chain proves nothing "
+                     "(give --witness SOURCE: syslog file or journalctl -o json export)\n");
   hg_chain_free (ch);
+  hg_witness_free (w);
   return breaks || status ? 1 : 0;
 }

@@ -20,14 +20,12 @@
 #include "cleanup.h"
 #include "error.h"
 #include "redact.h"
+#include "sqllex.h"
 
-/* SQL forms; each match ends on the quote that opens the secret. */
-static const char sql_re[]
-  = "identified[[:space:]]+(with[[:space:]]+[^[:space:]]+[[:space:]]+)?(by|as)[[:space:]]+"
-    "(password[[:space:]]+)?['\"]"
-    "|password[[:space:]]*\\([[:space:]]*['\"]"
-    "|set[[:space:]]+password([[:space:]]+for[[:space:]]+[^=]+)?[[:space:]]*=[[:space:]]*['\"]"
-    "|(^|[^a-z0-9_])password[[:space:]]+'";
+/* SQL passwords of MariaDB (IDENTIFIED BY, PASSWORD(), USING...) are
+ * found by the SQL lexer (redact_sql.c); this is PostgreSQL's
+ * [ENCRYPTED] PASSWORD '...', ending on the quote that opens the secret. */
+static const char sql_re[] = "(^|[^a-z0-9_])password[[:space:]]+'";
 
 struct hg_redactor
 {
@@ -66,6 +64,12 @@ add_span (struct spans *sp, size_t a, size_t b)
       sp->cap = cap;
     }
   sp->v[sp->n++] = (struct span) { a, b };
+}
+
+static void
+add_span_cb (void *ctx, size_t a, size_t b)
+{
+  add_span (ctx, a, b);
 }
 
 static bool
@@ -121,9 +125,11 @@ word_rules (struct word_ctx *ctx, const char *s, size_t start, size_t end, struc
       ctx->mysql = true;
       return;
     }
-  if (ctx->mysql && n > 2 && w[0] == '-' && w[1] == 'p')
+  /* -pSECRET, -BpSECRET, --pass=SECRET...: as the client's parser reads them */
+  long at = ctx->mysql ? hg_sql_password_at (w, n) : -1;
+  if (at >= 0)
     {
-      add_span (sp, start + 2, end);
+      add_span (sp, start + (size_t) at, end);
       return;
     }
   const char *eq = memchr (w, '=', n);
@@ -351,6 +357,8 @@ hg_redact_argv (const struct hg_redactor *r, const char *const *argv, size_t arg
         header_values (a, n, &sp);
       if (r && (strcasestr (a, "password") || strcasestr (a, "identified")))
         regex_spans (&r->sql, a, n, true, &sp);
+      if (strcasestr (a, "password") || strcasestr (a, "identified") || strcasestr (a, "using"))
+        hg_redact_sql (a, n, add_span_cb, &sp);
       for (size_t k = 0; r && k < r->n_extra; k++)
         regex_spans (&r->extra[k], a, n, false, &sp);
       out[i] = sp.oom ? NULL : apply_spans (a, n, &sp);

@@ -21,4 +21,9 @@ void hg_redactor_free (struct hg_redactor *r);
  * (matched text replaced by ***). */
 char **hg_redact_argv (const struct hg_redactor *r, const char *const *argv, size_t argc);
 
+/* redact_sql.c: the SQL passwords of s[0..n), found by the SQL lexer;
+ * each secret's bytes [a, b) are handed to add. */
+typedef void (*hg_redact_span_fn) (void *ctx, size_t a, size_t b);
+void hg_redact_sql (const char *s, size_t n, hg_redact_span_fn add, void *ctx);
+
 #endif

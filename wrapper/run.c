@@ -442,6 +442,9 @@ hg_main_run (int argc, char **argv)
     .host_short = host,
     .host_fqdn = fqdn,
     .look_through = true,
+    /* its standard input is the command's: `mysql wiki < dump.sql` */
+    .stdin_fd = STDIN_FILENO,
+    .has_stdin_fd = true,
   };
   cleanup_verdict hg_verdict *v = NULL;
   if (hg_policy_decide (pol, &req, &v, &err) < 0)

@@ -310,7 +310,11 @@ decide_and_act (struct run *r, const hg_policy *pol, bool fallback, char *const 
   const char *sudoedit = info_value (command_info, "sudoedit");
   if (sudoedit && strcmp (sudoedit, "true") == 0)
     command = "sudoedit"; /* not the editor: see plugin_check */
-  const char *cwd = info_value (command_info, "cwd");
+  /* sudo 1.9 names the command's directory runcwd (sudo -D, sudoers
+   * runcwd, and the cwd of an intercepted exec); older ones cwd. */
+  const char *cwd = info_value (command_info, "runcwd");
+  if (!cwd)
+    cwd = info_value (command_info, "cwd");
   if (!cwd || strcmp (cwd, "*") == 0)
     cwd = plugin.cwd;
   if (command && !(r->cmd.exe = strdup (command)))
@@ -328,7 +332,9 @@ decide_and_act (struct run *r, const hg_policy *pol, bool fallback, char *const 
   struct hg_request req = { .argv = (const char *const *) r->cmd.argv, .argc = r->cmd.argc,
                             .exe = r->cmd.exe, .cwd = r->cmd.cwd, .user = r->cmd.user,
                             .host_short = r->cmd.host, .host_fqdn = r->cmd.host_fqdn,
-                            .look_through = true };
+                            .look_through = true,
+                            /* sudo's standard input is the command's: `sudo mysql < f.sql` */
+                            .stdin_fd = STDIN_FILENO, .has_stdin_fd = true };
   hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;
   if (hg_policy_decide (pol, &req, &v, &err) < 0)
@@ -424,8 +430,10 @@ plugin_check (char *const command_info[], char *const run_argv[], char *const ru
   int ret;
   if (hg_cmd_init_self (&r.cmd, HG_MODE_SUDO, (const char *const *) run_argv, argc, &err) < 0)
     {
-      plugin.say (SUDO_CONV_ERROR_MSG, "hostguard: %s\n", hg_error_message (err));
-      ret = pol ? 1 : 0;
+      /* No record can be built: nothing is decided, so nothing runs. */
+      plugin.say (SUDO_CONV_ERROR_MSG, "hostguard: refused: %s\n", hg_error_message (err));
+      *errstr = "hostguard: refused: cannot build the record";
+      ret = 0;
       goto out;
     }
   if (!pol)

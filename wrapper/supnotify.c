@@ -20,6 +20,7 @@
 #include "prompt.h"
 #include "redact.h"
 #include "supint.h"
+#include "taskstdin.h"
 #include "target.h"
 #include "util.h"
 
@@ -337,6 +338,16 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
   const char *empty[] = { t->exe, NULL };
   if (t->argc == 0) /* execve(path, NULL): the policy still sees the program */
     rq.argv = empty, rq.argc = 1;
+  /* The task's standard input: `mysql wiki < dump.sql` runs that SQL.
+   * Taken after the read of its memory, checked like every read. */
+  cleanup_close int in = hg_task_stdin (t->pid);
+  if (in >= 0 && seccomp_notify_id_valid (s->listener, req->id) != 0)
+    {
+      answer (s, req, EPERM, false); /* gone: the answer goes nowhere */
+      return;
+    }
+  rq.stdin_fd = in;
+  rq.has_stdin_fd = true;
   hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;
   if (hg_policy_decide (s->policy, &rq, &v, &err) < 0)
@@ -355,8 +366,9 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
              t->exe, (t->mode & S_ISUID) ? 'u' : 'g');
 
   /* What the kernel runs may differ from what we read when another task
-   * can rewrite it meanwhile: verify after the exec whatever the action. */
-  bool verify = s->settings->verify_exec_all || t->memory_shared;
+   * can rewrite the arguments, or swap the file the path names, meanwhile:
+   * verify after the exec whatever the action. */
+  bool verify = s->settings->verify_exec_all || t->memory_shared || !t->path_stable;
   if (act == HG_ACTION_ALLOW && !verify)
     {
       hg_verdict_free (v);

@@ -9,6 +9,7 @@
 #include <seccomp.h>
 #include <stdint.h>
 #include <linux/kcmp.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,39 @@ kernel_path (pid_t pid, int dirfd, const char *path, bool empty_path)
   return r < 0 ? NULL : s;
 }
 
+/* Opens path under base (the task's root, cwd or dirfd), never through a
+ * /proc magic link: /proc//self/fd/N, a symlink to /proc/self/fd/N or
+ * `self/fd/N` from /proc would name the supervisor's own descriptor from
+ * here.  Such a path fails with ELOOP. */
+static int
+open_beneath (const char *base_path, const char *rel, bool in_root)
+{
+  cleanup_close int base = open (base_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (base < 0)
+    return -1;
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                          .resolve = RESOLVE_NO_MAGICLINKS | (in_root ? RESOLVE_IN_ROOT : 0) };
+  return (int) syscall (SYS_openat2, base, *rel ? rel : ".", &how, sizeof how);
+}
+
 int
 hg_target_open (pid_t pid, int dirfd, const char *path, bool empty_path)
 {
   if (!*path && !empty_path)
     return errno = ENOENT, -1;
+  bool own = (empty_path && !*path) || strncmp (path, "/proc/self/", 11) == 0
+             || strncmp (path, "/proc/thread-self/", 18) == 0 || strncmp (path, "/dev/fd/", 8) == 0;
+  if (!own)
+    {
+      char base[64];
+      if (path[0] == '/')
+        snprintf (base, sizeof base, "/proc/%d/root", pid); /* its root: chroot, mount namespace */
+      else if (dirfd == AT_FDCWD)
+        snprintf (base, sizeof base, "/proc/%d/cwd", pid);
+      else
+        snprintf (base, sizeof base, "/proc/%d/fd/%d", pid, dirfd);
+      return open_beneath (base, path[0] == '/' ? path + 1 : path, path[0] == '/');
+    }
   cleanup_free char *kp = kernel_path (pid, dirfd, path, empty_path);
   if (!kp)
     return errno = ENOMEM, -1;
@@ -232,6 +261,59 @@ read_status (pid_t pid, struct hg_target *t)
   return 0;
 }
 
+/* Whether nobody but root can change what abs names before the kernel
+ * opens it: every directory on the way root's and writable by nobody else
+ * (a sticky one keeps root's entries root's), every symlink root's and
+ * followed the same way, the file root's and not writable by others.  A
+ * path that is not is verified after the exec (its dev and inode), since
+ * another process could swap it between our open and the kernel's. */
+static bool
+path_stable (const char *abs, int depth)
+{
+  if (abs[0] != '/' || depth > 40 || strlen (abs) >= PATH_MAX)
+    return false;
+  char cur[PATH_MAX] = "";
+  struct stat st;
+  if (stat ("/", &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
+    return false;
+  const char *p = abs;
+  while (*p)
+    {
+      while (*p == '/')
+        p++;
+      if (!*p)
+        break;
+      size_t n = strcspn (p, "/");
+      bool last = p[n] == '\0' || p[n + strspn (p + n, "/")] == '\0';
+      size_t len = strlen (cur);
+      if (len + 1 + n >= sizeof cur)
+        return false;
+      cur[len] = '/';
+      memcpy (cur + len + 1, p, n);
+      cur[len + 1 + n] = '\0';
+      if (lstat (cur, &st) < 0 || st.st_uid != 0)
+        return false;
+      if (S_ISLNK (st.st_mode))
+        {
+          char target[PATH_MAX], next[PATH_MAX];
+          ssize_t t = readlink (cur, target, sizeof target - 1);
+          if (t <= 0)
+            return false;
+          target[t] = '\0';
+          cur[len] = '\0'; /* the directory the link is in */
+          int r = target[0] == '/' ? snprintf (next, sizeof next, "%s/%s", target, p + n)
+                                   : snprintf (next, sizeof next, "%s/%s/%s", cur, target, p + n);
+          return r > 0 && (size_t) r < sizeof next && path_stable (next, depth + 1);
+        }
+      if (last)
+        return S_ISREG (st.st_mode) && !(st.st_mode & 022);
+      if (!S_ISDIR (st.st_mode) || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+        return false;
+      p += n;
+    }
+  return false;
+}
+
 #define CHECK_ALIVE()                                                                              \
   do                                                                                               \
     {                                                                                              \
@@ -335,6 +417,18 @@ hg_target_read (int listener, const struct seccomp_notif *req, struct hg_target 
   t->ino = st.st_ino;
   t->mode = st.st_mode;
   t->fd = steal_fd (&fd);
+  /* Only a path the task resolves from its own root or cwd, in our mount
+   * namespace (the same root), can be judged here. */
+  char root[PATH_MAX];
+  snprintf (link, sizeof link, "/proc/%d/root", t->pid);
+  ssize_t rn = readlink (link, root, sizeof root - 1);
+  bool same_root = rn == 1 && root[0] == '/';
+  if (same_root && dirfd == AT_FDCWD && *t->path)
+    {
+      cleanup_free char *abs = NULL;
+      if (t->path[0] == '/' ? !!(abs = strdup (t->path)) : asprintf (&abs, "%s/%s", t->cwd, t->path) >= 0)
+        t->path_stable = path_stable (abs, 0);
+    }
 
   /* The kernel's name for the file (a script's interpreter gets it). */
   if (dirfd == AT_FDCWD || t->path[0] == '/')

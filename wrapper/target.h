@@ -33,6 +33,9 @@ struct hg_target
   /* Its memory may be written by another task while the kernel reads the
    * path and arguments: more threads, a vfork parent's, a shared mapping. */
   bool memory_shared;
+  /* Nobody but root can change what its path names (target.c): else the
+   * file run may be swapped after our open, and the exec is verified. */
+  bool path_stable;
   dev_t dev; /* of exe */
   ino_t ino;
   mode_t mode;

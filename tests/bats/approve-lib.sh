@@ -23,7 +23,10 @@ wait_for_request() {
   done
   [ -n "$ID" ] || { echo "no request appeared"; return 1; }
   SOCK=$T/spool/$ID/socket
-  HGPID=$(pgrep -u "$(stat -c %u "$T/spool/$ID/request.json")" -f -n "^$HG -- ")
+  # The requester's pid, for the tests that kill it: the one the request
+  # names (a pgrep could find a previous requester still exiting).
+  HGPID=$(jq -r .pid "$T/spool/$ID/request.json")
+  [ -n "$HGPID" ] && [ "$HGPID" != null ] || echo "no requester pid in the request"
 }
 
 # request_as UID PROGRAM [ARG...] [-- PTYRUN-STEPS...]: the requester on a

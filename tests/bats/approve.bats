@@ -205,6 +205,9 @@ EOS
   scenario <<'EOS'
 request_as 2001 "$T/bin/dropit" -- -e "hostguard approve" -p 300 -c
 finish
+# The pty closes before the withdrawn requester has removed its entry:
+# wait for it, or the next request would be mistaken for it.
+for _ in $(seq 100); do [ -z "$(ls "$T/spool")" ] && break; sleep 0.05; done
 echo "--- killed:"
 request_as 2001 "$T/bin/dropit"
 kill -KILL "$HGPID"

@@ -240,3 +240,54 @@ EOF
   chmod 0755 "$T/bin/big"
   shell_refused "$T/bin/big"
 }
+
+@test "shell: the SQL a client reads from its standard input is decided (mysql db < dump.sql)" {
+  command -v mysql >/dev/null || skip "no mysql client (make deps installs mariadb-client)"
+  cat >>"$W/etc/hostguard/policy.conf" <<EOF
+rule sql-drop {
+    command = {"mysql", "mariadb"}
+    sql = {"drop database"}
+    action = deny
+    message = "no dropping"
+}
+EOF
+  printf 'SELECT 1;\n/* restore */ DROP DATABASE wiki;\n' >"$T/dump.sql"
+  printf 'SELECT 1;\n' >"$T/ok.sql"
+  run ns timeout 30 "$HG" shell -c "mysql -S $T/none.sock wiki < $T/dump.sql; echo rc=\$?"
+  echo "$output"
+  [[ $output == *"refused by rule sql-drop"* ]]
+  [[ $output == *"rc=126"* ]]
+  # A harmless file goes to the client (which then fails to connect).
+  run ns timeout 30 "$HG" shell -c "mysql -S $T/none.sock wiki < $T/ok.sql; echo rc=\$?"
+  [[ $output != *"refused"* ]]
+  [[ $output == *"rc=1"* ]]
+}
+
+@test "the symlink-swap race: a path swapped to rm after the check is killed before it runs" {
+  ln -sfn /bin/true "$T/u/l"
+  # Another process swaps the link between true and rm, atomically.
+  ( while :; do
+      ln -sfn /usr/bin/rm "$T/u/a" && mv -T "$T/u/a" "$T/u/l"
+      ln -sfn /bin/true "$T/u/a" && mv -T "$T/u/a" "$T/u/l"
+    done ) &
+  racer=$!
+  run ns timeout 120 "$HG" shell -c "for i in \$(seq 300); do $T/u/l -f $T/prot/keep 2>/dev/null; done; echo done"
+  kill "$racer"; wait "$racer" 2>/dev/null || true
+  echo "$output" | tail -5
+  [[ $output == *done* ]]
+  # rm was refused at the check (denied) or killed after the swap: never ran.
+  [ -e "$T/prot/keep" ]
+}
+
+@test "shell: /proc//self/fd/N and other spellings of the task's descriptors are the task's, not ours" {
+  for p in /proc/self/fd/7 /proc//self/fd/7 /proc/./self/fd/7 /dev/fd/7; do
+    run ns timeout 30 "$HG" shell -c "exec 7</usr/bin/rm; $p -f $T/prot/keep; echo rc=\$?"
+    echo "$p: $output"
+    [[ $output == *"rc=126"* ]]
+    [ -e "$T/prot/keep" ]
+  done
+  # From /proc as the cwd, self/fd/7 too.
+  run ns timeout 30 "$HG" shell -c "exec 7</usr/bin/rm; cd /proc && self/fd/7 -f $T/prot/keep; echo rc=\$?"
+  [[ $output == *"rc=126"* ]]
+  [ -e "$T/prot/keep" ]
+}

@@ -187,6 +187,19 @@ op() {
   [ ! -e "$T/prot/keep" ]
 }
 
+@test "sudo -i CMD: the login shell's -c is looked through; intercept resolves paths from the command's directory" {
+  run -1 op sudo -i rm -f "$T/prot/keep"
+  [[ $output == *"refused by rule rm-protected"* ]]
+  [ -e "$T/prot/keep" ]
+  sudoers 'intercept'
+  printf '#!/bin/sh\ncd "%s" && rm -f prot/keep\necho "cd rm=$?"\n' "$T" >"$T/bin/cdrm"
+  chmod 0755 "$T/bin/cdrm"
+  run op sh -c "cd / && sudo $T/bin/cdrm"
+  echo "$output"
+  [[ $output == *"refused by rule rm-protected"* ]]
+  [ -e "$T/prot/keep" ]
+}
+
 @test "sudo: a broken policy runs under the fallback, says so, and records a policy event" {
   echo 'this is { not a policy' >"$W/etc/hostguard/policy.conf"
   # The fallback logs to the default /var/log/hostguard: a tmpfs over

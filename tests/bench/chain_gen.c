@@ -1,6 +1,7 @@
-/* chain_gen N FILE: writes N chained records, built by the real record
- * builder and hashed as the writer hashes them (without its fsyncs), for
- * the `log --verify` benchmark. */
+/* chain_gen N FILE [WITNESS]: writes N chained records, built by the real
+ * record builder and hashed as the writer hashes them (without its fsyncs),
+ * for the `log --verify` benchmark; with WITNESS, also the syslog file a
+ * witness would hold (rsyslog's format, each record's hash and text). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,14 @@
 int
 main (int argc, char **argv)
 {
-  if (argc != 3)
+  if (argc != 3 && argc != 4)
     {
-      fprintf (stderr, "usage: chain_gen N FILE\n");
+      fprintf (stderr, "usage: chain_gen N FILE [WITNESS]\n");
       return 64;
     }
   long n = strtol (argv[1], NULL, 10);
-  FILE *f = fopen (argv[2], "we");
-  if (!f || n < 1)
+  FILE *f = fopen (argv[2], "we"), *w = argc == 4 ? fopen (argv[3], "we") : NULL;
+  if (!f || n < 1 || (argc == 4 && !w))
     return 1;
   char *cmd_argv[] = { "mysql", "-e", "SELECT COUNT(*) FROM wiki.page", NULL };
   struct hg_cmd c = {
@@ -42,7 +43,11 @@ main (int argc, char **argv)
       hg_sha256_hex (line, len, prev);
       fputs (line, f);
       fputc ('\n', f);
+      if (w)
+        fprintf (w, "2026-12-03T09:00:00.000000+00:00 db1 hostguard[4242]: sha256=%s %s\n", prev, line);
       free (line);
     }
+  if (w && fclose (w) != 0)
+    return 1;
   return fclose (f) == 0 ? 0 : 1;
 }

@@ -117,7 +117,9 @@ static const struct bad bad_policies[] = {
   /* libconfuse's own errors, with our file name and the right line */
   { "default = log\nbogus = 1\n", 0, HG_ERR_POLICY, "t.conf:2: unknown key 'bogus' (valid: hosts, default, approvers, " },
   { "/* one\ntwo\n*/ /* three */\nbogus = 1\n", 0, HG_ERR_POLICY, "t.conf:4: unknown key 'bogus'" },
-  { "rule x {\n action = deny\n colour = red\n}\n", 0, HG_ERR_POLICY, "t.conf:3: unknown key 'colour' in a rule (valid: command, args, paths, users, action, approvals, message)" },
+  { "rule x {\n action = deny\n colour = red\n}\n", 0, HG_ERR_POLICY, "t.conf:3: unknown key 'colour' in a rule (valid: command, args, paths, users, sql, action, approvals, message)" },
+  { "rule x {\n command = \"mysql\"\n action = deny\n sql = {\"drop database\",\n   \"drop databases\"}\n}\n", 0,
+    HG_ERR_POLICY, "t.conf:5: unknown sql statement kind 'drop databases': sql names some of \"drop database\"" },
   { "hosts \"a\"\n", 0, HG_ERR_POLICY, "t.conf:1: missing equal sign" },
   { "supervise_unprivileged = maybe\n", 0, HG_ERR_POLICY, "t.conf:1: invalid boolean value" },
   /* top-level values */
