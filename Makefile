@@ -316,12 +316,13 @@ deb:
 	rm -rf $(BUILD)/deb && mkdir -p $(DEB_TREE)
 	tar -c --exclude=./.git --exclude='./build*' --exclude=./debian . | tar -x -C $(DEB_TREE)
 	cp -r packaging/debian $(DEB_TREE)/debian
-	cd $(DEB_TREE) && DEB_BUILD_OPTIONS="parallel=$$(nproc) $$DEB_BUILD_OPTIONS" \
-		dpkg-buildpackage -b -us -uc
+	# (without this make's variables: make deb BUILD=DIR must not reach the copy's make clean)
+	cd $(DEB_TREE) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE \
+		DEB_BUILD_OPTIONS="parallel=$$(nproc) $$DEB_BUILD_OPTIONS" dpkg-buildpackage -b -us -uc
 	mv $(BUILD)/deb/hostguard_$(DEB_VERSION)_$(DEB_ARCH).deb $(DEB)
 	@echo "deb: $(DEB)"
 
-# make check-package: lintian, and install -> use -> reinstall -> remove ->
+# make check-package: lintian, and install -> use -> upgrade -> remove ->
 # purge in a Debian 12 chroot made by mmdebstrap (its base, with the
 # package's dependencies, cached in $(BUILD)/pkgtest).  Each part skips,
 # saying why, where its tools or the mirror are missing.
@@ -340,7 +341,7 @@ DEB_DEPS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libaudit-dev libconfuse-dev libjson-c-dev nettle-dev zlib1g-dev libssl-dev \
 	libcmocka-dev bats util-linux procps passwd openssh-server openssh-client sudo strace \
 	python3 hyperfine jq busybox autoconf mariadb-server mariadb-client rsyslog \
-	debhelper lintian mmdebstrap bash-completion
+	debhelper lintian mmdebstrap piuparts bash-completion
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \

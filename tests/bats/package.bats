@@ -217,6 +217,21 @@ listing() {
   [ "$status" -ne 0 ]
 }
 
+@test "piuparts: install and purge in a chroot of its own leave nothing behind" {
+  command -v piuparts >/dev/null || skip "piuparts is not installed (make deps)"
+  need_root
+  gzip -1 -c "$HG_PKG_BASE" >"$BATS_FILE_TMPDIR/base.tgz"
+  # --ignore: piuparts runs the package's logrotate configuration, and
+  # logrotate (in the base, as the package recommends it) writes its own
+  # state file: logrotate's, not hostguard's.  No upgrade test: there is
+  # no hostguard in the archive to upgrade from (see the upgrade above).
+  run timeout 300 piuparts --no-upgrade-test -d bookworm --basetgz="$BATS_FILE_TMPDIR/base.tgz" \
+    --tmpdir="$BATS_FILE_TMPDIR" --ignore=/var/lib/logrotate/status "$HG_DEB"
+  grep -E 'ERROR|FAIL|PASS|left files|not owned' <<<"$output" || true
+  [ "$status" -eq 0 ]
+  [[ $output == *"PASS: Installation and purging test."* ]]
+}
+
 @test "bash completion: subcommands, options, rule names, pending request IDs" {
   [ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed (make deps)"
   # A stand-in for hostguard pending --json: two requests.
