@@ -123,24 +123,18 @@ add_entry (struct hg_identity *id, size_t *cap, const char *path)
   return 0;
 }
 
-/* A literal program name in the secure PATH, as launchers find it. */
+/* A literal program name, found as launchers find it (a relative path
+ * names nothing fixed: skipped). */
 static int
 add_name (struct hg_identity *id, size_t *cap, const char *name)
 {
-  if (strchr (name, '/'))
-    return name[0] == '/' ? add_entry (id, cap, name) : 0;
-  const char *dir = HG_SECURE_PATH;
-  while (*dir)
-    {
-      size_t n = strcspn (dir, ":");
-      cleanup_free char *s = NULL;
-      if (asprintf (&s, "%.*s/%s", (int) n, dir, name) < 0)
-        return -1;
-      if (access (s, X_OK) == 0)
-        return add_entry (id, cap, s);
-      dir += n + (dir[n] == ':');
-    }
-  return 0;
+  if (strchr (name, '/') && name[0] != '/')
+    return 0;
+  errno = 0;
+  cleanup_free char *path = hg_locate_program (name, NULL);
+  if (!path)
+    return errno == ENOMEM ? -1 : 0;
+  return add_entry (id, cap, path);
 }
 
 static int

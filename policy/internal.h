@@ -155,6 +155,13 @@ int hg_shell_parse (const char *script, struct hg_cmd_list *out, hg_error **err)
 int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *out,
                      hg_error **err);
 
+/* ---- match.c ---- */
+
+/* Where a command named by a launcher would be found: a slashless name in
+ * HG_SECURE_PATH (never the caller's PATH), another against cwd.  NULL
+ * when not found, or on ENOMEM (errno then ENOMEM). */
+char *hg_locate_program (const char *name, const char *cwd);
+
 /* ---- realexec.c: what the kernel really runs ---- */
 
 enum

@@ -55,10 +55,8 @@ is_executable_file (const char *path)
   return stat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0111);
 }
 
-/* Where a command named by a launcher would be found: a slashless name in
- * HG_SECURE_PATH (never the caller's PATH), another against cwd. */
-static char *
-locate_program (const char *name, const char *cwd)
+char *
+hg_locate_program (const char *name, const char *cwd)
 {
   char *s = NULL;
   if (strchr (name, '/'))
@@ -121,7 +119,7 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
 
   /* The outer command's program is known to the caller; an inner one's is
    * found as its launcher would find it. */
-  char *program = outer && req->exe ? strdup (req->exe) : locate_program (arg0, req->cwd);
+  char *program = outer && req->exe ? strdup (req->exe) : hg_locate_program (arg0, req->cwd);
   if (outer && req->exe && !program)
     return -1; /* ENOMEM: never taken for "not found" */
   if (program)

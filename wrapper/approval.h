@@ -43,4 +43,7 @@ struct hg_approval_opts
  * could be made (spool, group, record): the command is then refused. */
 int hg_approval_request (struct hg_cmd *c, const struct hg_approval_opts *o, hg_error **err);
 
+/* The `decision` an approval's outcome is recorded as. */
+enum hg_decision hg_approval_decision (enum hg_approval_result r);
+
 #endif

@@ -656,3 +656,15 @@ out:
   free (w.notify_result);
   return ret;
 }
+
+enum hg_decision
+hg_approval_decision (enum hg_approval_result r)
+{
+  static const enum hg_decision outcome[] = {
+    [HG_APPROVAL_APPROVED] = HG_DEC_APPROVED,
+    [HG_APPROVAL_DENIED] = HG_DEC_DENIED,
+    [HG_APPROVAL_TIMEOUT] = HG_DEC_TIMEOUT,
+    [HG_APPROVAL_WITHDRAWN] = HG_DEC_WITHDRAWN,
+  };
+  return outcome[r];
+}

@@ -228,13 +228,7 @@ approve (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s)
         why = NULL;
       return refuse (a, cmd, HG_DEC_ERROR, hg_error_message (err), why ? why : "refused");
     }
-  static const enum hg_decision outcome[] = {
-    [HG_APPROVAL_APPROVED] = HG_DEC_APPROVED,
-    [HG_APPROVAL_DENIED] = HG_DEC_DENIED,
-    [HG_APPROVAL_TIMEOUT] = HG_DEC_TIMEOUT,
-    [HG_APPROVAL_WITHDRAWN] = HG_DEC_WITHDRAWN,
-  };
-  cmd->decision = outcome[r];
+  cmd->decision = hg_approval_decision ((enum hg_approval_result) r);
   record (a, cmd, "approval", "the approval could not be recorded");
   cleanup_free char *note = dup_or_null (cmd->note);
   switch ((enum hg_approval_result) r)

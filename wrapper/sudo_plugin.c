@@ -263,13 +263,7 @@ approve (struct run *r)
   int res = hg_approval_request (&r->cmd, &ao, &err);
   if (res < 0)
     return refuse (r, HG_DEC_ERROR, hg_error_message (err), hg_error_message (err));
-  static const enum hg_decision outcome[] = {
-    [HG_APPROVAL_APPROVED] = HG_DEC_APPROVED,
-    [HG_APPROVAL_DENIED] = HG_DEC_DENIED,
-    [HG_APPROVAL_TIMEOUT] = HG_DEC_TIMEOUT,
-    [HG_APPROVAL_WITHDRAWN] = HG_DEC_DECLINED,
-  };
-  r->cmd.decision = outcome[res];
+  r->cmd.decision = hg_approval_decision ((enum hg_approval_result) res);
   record (r, "approval");
   cleanup_free char *note = r->cmd.note ? strdup (r->cmd.note) : NULL;
   switch ((enum hg_approval_result) res)

@@ -303,13 +303,7 @@ approve_exec (struct sup *s, const struct seccomp_notif *req, const struct hg_ta
       answer (s, req, EPERM, false);
       return;
     }
-  static const enum hg_decision outcome[] = {
-    [HG_APPROVAL_APPROVED] = HG_DEC_APPROVED,
-    [HG_APPROVAL_DENIED] = HG_DEC_DENIED,
-    [HG_APPROVAL_TIMEOUT] = HG_DEC_TIMEOUT,
-    [HG_APPROVAL_WITHDRAWN] = HG_DEC_WITHDRAWN,
-  };
-  c->decision = outcome[r];
+  c->decision = hg_approval_decision ((enum hg_approval_result) r);
   record_request (&w, c, "approval");
   cleanup_free char *note = c->note ? strdup (c->note) : NULL;
   if (r == HG_APPROVAL_APPROVED)
@@ -323,7 +317,7 @@ approve_exec (struct sup *s, const struct seccomp_notif *req, const struct hg_ta
         continue_verified (s, req, t, c);
       return;
     }
-  record (s, c, r == HG_APPROVAL_WITHDRAWN ? HG_DEC_DECLINED : outcome[r], note);
+  record (s, c, r == HG_APPROVAL_WITHDRAWN ? HG_DEC_DECLINED : hg_approval_decision ((enum hg_approval_result) r), note);
   answer (s, req, EPERM, false);
 }
 
