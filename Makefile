@@ -47,7 +47,7 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-
 	-Wno-unused-parameter -Wvla
 BASE_CFLAGS := -std=gnu11 -g -fPIE -fstack-protector-strong -fno-strict-aliasing \
 	-ffunction-sections -fdata-sections \
-	$(WARN) -Ipolicy -Iwrapper $(PKG_CFLAGS) \
+	$(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
 	-DHG_VERSION='"$(VERSION)"' -DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' \
 	-DHG_CACHE_DIR='"$(CACHEDIR)"'
 BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
@@ -72,7 +72,7 @@ ALL_LDFLAGS := $(BASE_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
 ifeq ($(SANITIZE),1)
 # (ASan's instrumentation keeps every function alive, and what they call.)
 FRONT_LDFLAGS := $(ALL_LDFLAGS) -Wl,--gc-sections
-FRONT_LIBS := $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
+FRONT_LIBS = $(PROGRAM_A) $(LIB_ARCHIVES) $(PKG_LIBS)
 else
 FRONT_LDFLAGS := -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections \
 	-Wl,--fatal-warnings $(LDFLAGS)
@@ -85,38 +85,54 @@ FRONT_CHECK = ! nm $@ | grep -E ' (__nss_(lookup|database|module|next)[a-z_0-9]*
 	|| { echo "$@: NSS or locale code linked into the first stage" >&2; rm -f $@; exit 1; }
 endif
 
-POLICY_SRC := $(sort $(wildcard policy/*.c))
-WRAPPER_SRC := $(sort $(filter-out wrapper/main.c wrapper/front.c wrapper/sudo_plugin.c,$(wildcard wrapper/*.c)))
+# The libraries, from the bottom up (docs/architecture.md): each folder is
+# one static library, and a folder uses only those listed before it.
+LIBS := util policy audit approval supervise review
+lib_src = $(sort $(wildcard $(1)/*.c))
+LIB_SRC := $(foreach l,$(LIBS),$(call lib_src,$(l)))
+# The program: wrapper/, less its three entry points.
+PROGRAM_SRC := $(sort $(filter-out wrapper/main.c wrapper/front.c wrapper/sudo_plugin.c,$(wildcard wrapper/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 
-POLICY_OBJ := $(POLICY_SRC:%.c=$(BUILD)/%.o)
-WRAPPER_OBJ := $(WRAPPER_SRC:%.c=$(BUILD)/%.o)
+lib_a = $(BUILD)/lib/$(1).a
+# In link order: a library before those it uses.
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+LIB_ARCHIVES := $(foreach l,$(call reverse,$(LIBS)),$(call lib_a,$(l)))
+PROGRAM_OBJ := $(PROGRAM_SRC:%.c=$(BUILD)/%.o)
+PROGRAM_A := $(call lib_a,program)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
-HEADERS := $(wildcard policy/*.h wrapper/*.h)
+# Each object's headers, as the compiler found them (-MMD); a .d file is
+# never a target of its own (nor, through make's built-in rules, a program).
+DEPFLAGS = -MMD -MP
+.SUFFIXES:
+%.d: ;
+-include $(shell find $(BUILD) $(BUILD)-asan \( -name deb -o -name pkgtest \) -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 .PHONY: demo all deps check check-suites check-unit check-bats check-fuzz-replay fuzz bench \
 	install uninstall clean deb check-package helpers
 
 all: $(BUILD)/hostguard $(BUILD)/hostguard-full $(BUILD)/install/hostguard $(BUILD)/hostguard_sudo.so
 
-$(BUILD)/%.o: %.c $(HEADERS) Makefile
+$(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/libpolicy.a: $(POLICY_OBJ)
-	@rm -f $@
+define lib_rule
+$(call lib_a,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(call lib_src,$(1)))
+	@mkdir -p $$(dir $$@) && rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBS),$(eval $(call lib_rule,$(l))))
+$(PROGRAM_A): $(PROGRAM_OBJ)
+	@mkdir -p $(dir $@) && rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libwrapper.a: $(WRAPPER_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpolicy.a
+$(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(PROGRAM_OBJ) $(LIB_ARCHIVES)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The sudo approval plugin (wrapper/sudo_plugin.c): a shared object loaded
@@ -124,10 +140,14 @@ $(BUILD)/hostguard-full: $(BUILD)/wrapper/main.o $(WRAPPER_OBJ) $(BUILD)/libpoli
 # sanitizers (sudo is not), the libraries linked dynamically, and only the
 # plugin symbol exported (wrapper/sudo_plugin.map).
 PLUGIN_CFLAGS := $(filter-out -fPIE,$(BASE_CFLAGS)) -fPIC -fvisibility=hidden -O2 -D_FORTIFY_SOURCE=2 $(CFLAGS)
-PLUGIN_OBJ := $(addprefix $(BUILD)/pic/,$(POLICY_SRC:.c=.o) $(WRAPPER_SRC:.c=.o) wrapper/sudo_plugin.o)
-$(BUILD)/pic/%.o: %.c $(HEADERS) Makefile
+# It links the libraries it needs, not the program (its one piece of it:
+# where the snapshot cache is).
+PLUGIN_LIBS := util policy audit approval
+PLUGIN_SRC := wrapper/sudo_plugin.c wrapper/cachedir.c $(foreach l,$(PLUGIN_LIBS),$(call lib_src,$(l)))
+PLUGIN_OBJ := $(addprefix $(BUILD)/pic/,$(PLUGIN_SRC:.c=.o))
+$(BUILD)/pic/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(PLUGIN_CFLAGS) -c -o $@ $<
+	$(CC) $(PLUGIN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 $(BUILD)/hostguard_sudo.so: $(PLUGIN_OBJ) wrapper/sudo_plugin.map
 	$(CC) -shared -o $@ $(PLUGIN_OBJ) -Wl,--version-script=wrapper/sudo_plugin.map \
 		-Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--gc-sections -Wl,--as-needed \
@@ -135,8 +155,8 @@ $(BUILD)/hostguard_sudo.so: $(PLUGIN_OBJ) wrapper/sudo_plugin.map
 
 # The first stage, three times over: for this tree (it hands over to
 # $(BUILD)/hostguard-full), for make install, and for make bench (below).
-FRONT_DEPS := $(addprefix $(BUILD)/wrapper/,runopts.o check.o util.o host.o exec.o which.o error.o \
-	record.o logview.o)
+FRONT_DEPS := $(addprefix $(BUILD)/wrapper/,runopts.o check.o program.o) \
+	$(addprefix $(BUILD)/supervise/,exec.o which.o)
 # Each object depends on a stamp named after the path it compiles in, so
 # that `make install PREFIX=/usr` after `make` recompiles it (a stale path
 # would send every handover to a program that is not there, or not ours).
@@ -146,9 +166,9 @@ FULL_BENCH := $(abspath $(BUILD))/bench/hostguard-full
 stamp_of = $(BUILD)/front/path/$(subst /,%,$(1))
 $(BUILD)/front/path/%:
 	@mkdir -p $(dir $@) && touch $@
-$(BUILD)/front/%.o: wrapper/front.c $(HEADERS) Makefile
+$(BUILD)/front/%.o: wrapper/front.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DHG_FULL_PROGRAM='"$(FULL_PROGRAM)"' -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -DHG_FULL_PROGRAM='"$(FULL_PROGRAM)"' -c -o $@ $<
 $(BUILD)/front/tree.o: FULL_PROGRAM = $(FULL_TREE)
 $(BUILD)/front/tree.o: $(call stamp_of,$(FULL_TREE))
 $(BUILD)/front/install.o: FULL_PROGRAM = $(FULL_INSTALL)
@@ -159,24 +179,28 @@ $(BUILD)/front/bench.o: $(call stamp_of,$(FULL_BENCH))
 # libraries (the whole program's twin is a prerequisite of make bench's).
 define link_front
 @mkdir -p $(dir $@)
-$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libpolicy.a $(FRONT_LIBS)
+$(CC) $(ALL_CFLAGS) $(FRONT_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$(FRONT_ARCHIVES)) $(FRONT_LIBS)
 $(FRONT_CHECK)
 endef
-$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(BUILD)/libpolicy.a \
+# (of the libraries above policy, only these objects: an archive would
+# pull in a member for a call in a section --gc-sections drops, and with
+# it the name service)
+FRONT_ARCHIVES := $(addprefix $(BUILD)/,audit/record.o audit/host.o) $(call lib_a,policy) $(call lib_a,util)
+$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(FRONT_ARCHIVES) \
 		$(filter %.a,$(FRONT_LIBS))
 	$(link_front)
 $(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
-		$(BUILD)/libpolicy.a $(filter %.a,$(FRONT_LIBS))
+		$(FRONT_ARCHIVES) $(filter %.a,$(FRONT_LIBS))
 	$(link_front)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
+$(BUILD)/tests/%: tests/unit/%.c $(PROGRAM_A) $(LIB_ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< \
-		$(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< \
+		$(PROGRAM_A) $(LIB_ARCHIVES) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/helpers/%: tests/helpers/%.c $(HEADERS)
+$(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lutil -lpthread $(shell pkg-config --libs libseccomp)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< -lutil -lpthread $(shell pkg-config --libs libseccomp)
 
 helpers: $(HELPER_BIN)
 
@@ -185,27 +209,27 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 # make bench runs a twin of the program whose snapshot cache is in the build
 # tree (tests/bench/run makes it root-owned), not in $(CACHEDIR).
 BENCH_CACHE := $(abspath $(BUILD))/bench/cache
-$(BUILD)/bench/cachedir.o: wrapper/cachedir.c $(HEADERS) Makefile
+$(BUILD)/bench/cachedir.o: wrapper/cachedir.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -UHG_CACHE_DIR -DHG_CACHE_DIR='"$(BENCH_CACHE)"' -c -o $@ $<
-$(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(WRAPPER_OBJ)) \
-		$(BUILD)/bench/cachedir.o $(BUILD)/libpolicy.a
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -UHG_CACHE_DIR -DHG_CACHE_DIR='"$(BENCH_CACHE)"' -c -o $@ $<
+$(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(PROGRAM_OBJ)) \
+		$(BUILD)/bench/cachedir.o $(LIB_ARCHIVES)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
-		$(BUILD)/libpolicy.a $(BUILD)/bench/hostguard-full
+		$(FRONT_ARCHIVES) $(BUILD)/bench/hostguard-full
 	$(link_front)
-$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(HEADERS)
+$(BUILD)/bench/%: tests/bench/%.c $(PROGRAM_A) $(LIB_ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libwrapper.a $(BUILD)/libpolicy.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PROGRAM_A) $(LIB_ARCHIVES) $(PKG_LIBS)
 
 # Fuzz targets are built from source with clang and libFuzzer, ASan and UBSan.
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Ipolicy -Iwrapper $(PKG_CFLAGS) -DHG_VERSION='"$(VERSION)"' \
+	-D_GNU_SOURCE -I. $(PKG_CFLAGS) -DHG_VERSION='"$(VERSION)"' \
 	-DHG_SYSCONFDIR='"$(SYSCONFDIR)"' -DHG_DATADIR='"$(DATADIR)"' -DHG_CACHE_DIR='"$(CACHEDIR)"' \
 	-DHG_FUZZING
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(POLICY_SRC) $(WRAPPER_SRC) $(HEADERS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(PROGRAM_SRC) $(wildcard $(LIBS:%=%/*.h) wrapper/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(POLICY_SRC) $(WRAPPER_SRC) $(PKG_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PROGRAM_SRC) $(PKG_LIBS)
 
 # ---- tests ----
 

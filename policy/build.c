@@ -1,7 +1,6 @@
 /* Copies what libconfuse parsed into a struct hg_policy that owns all of
  * it (every string duplicated, each args pattern handed over as the
  * validation compiled it), so that the cfg_t can be freed at once. */
-#define _GNU_SOURCE
 #include <string.h>
 
 #include "load_internal.h"

@@ -5,7 +5,6 @@
  * with the rules' programs it is a copy of (identity.c).  Rules are found
  * through the index (ruleindex.c); the conditions themselves are in
  * match.c, the verdict in verdict.c. */
-#define _GNU_SOURCE
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* The built-in fallback policy (DESIGN.md, "`hostguard shell`"): what a
  * session runs under when its policy cannot be loaded, so that a broken
  * policy never locks anyone out. */
-#define _GNU_SOURCE
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>

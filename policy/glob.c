@@ -5,7 +5,6 @@
  * while a component that is exactly `**` stands for zero or more
  * components.  Empty components (`//`, a trailing `/`) are ignored: `/srv/`
  * and `/srv` are the same directory. */
-#define _GNU_SOURCE
 #include <fnmatch.h>
 #include <string.h>
 

@@ -9,7 +9,6 @@
  * inode, else by SHA-256 of both files, each cached by dev, inode, size,
  * mtime and ctime.  Globs in `command` are not expanded: a rule on
  * "mkfs.*" is matched by name only. */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <nettle/sha2.h>
 #include <pthread.h>

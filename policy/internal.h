@@ -8,21 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cleanup.h"
 #include "lazyre.h"
 #include "policy.h"
-
-struct hg_error
-{
-  int status;
-  char *msg;
-};
-
-/* Stores a formatted message in *err (when err is not NULL) and returns
- * status.  The single way policy/ reports a failure:
- *     return hg_fail (err, HG_ERR_POLICY, "%s:%d: unknown action '%s'", file, line, s); */
-int hg_fail (hg_error **err, int status, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-int hg_vfail (hg_error **err, int status, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
 
 /* Programs named without a slash by a launcher (sudo rm) are looked up
  * here, never in the caller's PATH: the policy never depends on the

@@ -2,7 +2,6 @@
  * a launcher gives it (env -C, sudo -D, unshare -w, a login's home), the
  * root it puts it under (chroot, unshare -R), and the `cd`s of a shell
  * string.  Path rules resolve relative arguments there. */
-#define _GNU_SOURCE
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,6 @@
  * unique prefixes of long options), stopping at the first operand or
  * permuting as the program's own getopt call does, and what each option
  * means for the command it starts (struct inner, launchers.h). */
-#define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

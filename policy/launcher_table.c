@@ -6,7 +6,7 @@
  * launchers.c. */
 #include <string.h>
 
-#include "cleanup.h"
+#include "util/util.h"
 #include "launchers.h"
 
 #define HELP_VERSION { "help", NO_ARG, V_NOTHING }, { "version", NO_ARG, V_NOTHING }

@@ -13,7 +13,6 @@
  * watch) is read as `sh -c STRING`; one that starts an interactive shell
  * when given no program (su, chroot, unshare, sudo -i...) as `sh -i`,
  * whose commands cannot be known (shellcmds.c). */
-#define _GNU_SOURCE
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>

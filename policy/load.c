@@ -12,7 +12,6 @@
  * means).  Directories further up are not checked: they are system
  * directories (/etc, /usr/share) whose ownership the host already relies
  * on. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>

@@ -3,7 +3,6 @@
  * Wherever a command can be read several ways (the name typed, the program
  * that will really run, its real path after symlinks), every reading is
  * tried and any match counts: stricter is safer. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -10,7 +10,6 @@
  *      after a symlink climbs from the symlink's target.
  * Nothing here needs the path to exist, and arguments longer than PATH_MAX
  * are still folded lexically. */
-#define _GNU_SOURCE
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

@@ -14,34 +14,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/util.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- errors ---- */
-
-enum hg_status
-{
-  HG_OK = 0,
-  HG_ERR_NOMEM = -1,     /* out of memory */
-  HG_ERR_POLICY = -2,    /* the policy text is invalid: FILE:LINE: message */
-  HG_ERR_IO = -3,        /* a file could not be opened or read */
-  HG_ERR_UNTRUSTED = -4, /* a policy file is not root-owned or is writable by others */
-  HG_ERR_INVALID = -5,   /* a caller's argument is invalid */
-  /* hg_policy_decide with no user name: the decision depends on who runs
-   * the command (a `users` item was reached).  Not a failure of the
-   * policy: ask again with the name. */
-  HG_ERR_NEEDS_USER = -6,
-  /* hg_policy_decide with names_only: the decision needs the content of
-   * a program that root did not install.  Ask without names_only. */
-  HG_ERR_NEEDS_CONTENT = -7,
-};
-
-typedef struct hg_error hg_error;
-
-const char *hg_error_message (const hg_error *e);
-int hg_error_status (const hg_error *e);
-void hg_error_free (hg_error *e);
 
 /* ---- actions, ordered from the most lenient to the strictest ---- */
 
@@ -216,6 +193,21 @@ enum
 /* Splits the first bytes of a file (head, n of them; the kernel reads 256)
  * as Linux's binfmt_script does.  Returns an HG_SHEBANG_*, or -1 on ENOMEM. */
 int hg_shebang_parse (const char *head, size_t n, char **interp, char **arg);
+
+/* For variables that own a policy or a verdict: freed at the end of the
+ * scope (util/util.h). */
+static inline void
+cleanup_policy_impl (hg_policy **p)
+{
+  hg_policy_free (*p);
+}
+static inline void
+cleanup_verdict_impl (hg_verdict **v)
+{
+  hg_verdict_free (*v);
+}
+#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
+#define cleanup_verdict __attribute__ ((cleanup (cleanup_verdict_impl)))
 
 #ifdef __cplusplus
 }

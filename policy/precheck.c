@@ -11,7 +11,6 @@
  *
  * Stricter than libconfuse on one point: a string must close on the line it
  * opens (a backslash at the end of a line continues it). */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <string.h>
 

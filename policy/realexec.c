@@ -6,7 +6,6 @@
  * first 256 bytes; the interpreter ends at a space, tab or NUL; the rest of
  * the line, trimmed, is one argument), so that the policy decides on the
  * argv the kernel builds, not on a guess. */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>

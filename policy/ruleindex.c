@@ -2,7 +2,6 @@
  * decision does not scan every rule.  Rules whose programs are all literal
  * names sit in a sorted array searched by the command's name candidates;
  * the others (no `command`, a glob, a path) are checked always. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 

@@ -5,7 +5,6 @@
  * libconfuse is not reentrant (its lexer is global) and its callbacks take
  * no closure: the parse in progress is found through `ctx`, one per
  * thread. */
-#define _GNU_SOURCE
 #include <confuse.h>
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,6 @@
  * refused before its fields are believed.  The decoder is written for
  * hostile input (tests/fuzz/fuzz_snapshot.c), even though only root can
  * write a snapshot that is used. */
-#define _GNU_SOURCE
 #include <endian.h>
 #include <string.h>
 

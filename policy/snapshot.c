@@ -22,7 +22,6 @@
  * changed within the timestamps' granularity of the read could keep its
  * mtime and ctime: no snapshot is written while a file is younger than
  * HG_SNAPSHOT_SETTLE seconds (as git treats "racily clean" entries). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -4,7 +4,6 @@
  * through the lexer, with a cap on what is read.  What cannot be
  * read (a pipe, a file too large or unreadable, PREPARE from a variable)
  * is reported as unknown, for the caller to escalate. */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>

@@ -8,7 +8,6 @@
  * RENAME are reserved words that begin nothing but their statement, so
  * they are read wherever they appear.  Stricter is safer: a procedure
  * that would drop a database counts as dropping one. */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

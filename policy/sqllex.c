@@ -12,13 +12,12 @@
  *
  * It is a state machine over a stream, so a 100 MB dump is read in
  * chunks with memory bounded per statement.  It never prints, never exits. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "cleanup.h"
+#include "util/util.h"
 #include "sqllex_int.h"
 
 static uint64_t

@@ -1,7 +1,7 @@
 /* A lexer for the SQL that a MariaDB/MySQL client sends (policy/sqllex.c),
  * the statement kinds read from it (policy/sqlkind.c), and the SQL a
  * client command line will run (policy/sqlcli.c).  Private to policy/ and
- * to wrapper/redact.c, which blanks passwords on the same tokens. */
+ * to audit/redact.c, which blanks passwords on the same tokens. */
 #ifndef HOSTGUARD_SQLLEX_H
 #define HOSTGUARD_SQLLEX_H
 
@@ -100,7 +100,7 @@ hg_sql_is (const struct hg_sql_token *t, const char *w)
  * at max bytes.  NULL on ENOMEM. */
 char *hg_sql_stmt_render (const struct hg_sql_stmt *st, size_t max);
 
-/* ---- sqlcli.c: for wrapper/redact.c ---- */
+/* ---- sqlcli.c: for audit/redact.c ---- */
 
 /* Every password a mysql-family client's argv carries, as the client's
  * option parser finds them: -pSECRET, bundled (-BpSECRET), --password=,

@@ -1,9 +1,8 @@
 /* The options of the MariaDB/MySQL clients, read as the clients read
  * them (my_getopt: bundled short options, -xVALUE or -x VALUE, unique
  * prefixes of long ones, the loose-/enable-/skip- prefixes), in one table
- * per client: for sqlcli.c (which SQL runs) and for wrapper/redact.c
+ * per client: for sqlcli.c (which SQL runs) and for audit/redact.c
  * (where the passwords are). */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

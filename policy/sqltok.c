@@ -1,7 +1,6 @@
 /* The statement being read: its tokens, kept up to a bound, and the
  * callback at its end; the lexer's life cycle; statements rendered for
  * messages. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,6 @@
  * that fails for another reason (NSS backend down, out of memory) counts as
  * a match, because a rule that should have applied is worse than one that
  * applied once too often. */
-#define _GNU_SOURCE
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>

@@ -1,6 +1,5 @@
 /* The verdict: what hg_policy_decide answers, and why.  It owns copies of
  * everything it shows, so it may outlive the policy that produced it. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 
@@ -151,4 +150,29 @@ const char *
 hg_verdict_runs (const hg_verdict *v)
 {
   return v->runs;
+}
+
+static const char *const action_names[] = {
+  [HG_ACTION_ALLOW] = "allow", [HG_ACTION_LOG] = "log", [HG_ACTION_CONFIRM] = "confirm",
+  [HG_ACTION_APPROVE] = "approve", [HG_ACTION_DENY] = "deny",
+};
+
+const char *
+hg_action_name (enum hg_action a)
+{
+  if ((size_t) a >= N_ELEMENTS (action_names))
+    return "?";
+  return action_names[a];
+}
+
+int
+hg_action_parse (const char *name, enum hg_action *out)
+{
+  for (size_t i = 0; i < N_ELEMENTS (action_names); i++)
+    if (strcmp (name, action_names[i]) == 0)
+      {
+        *out = (enum hg_action) i;
+        return 0;
+      }
+  return -1;
 }

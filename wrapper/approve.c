@@ -5,7 +5,6 @@
  * reaches the terminal.  The approver's word goes to the requester over
  * the entry's socket, whose holder must be the entry's owner; the
  * requester, not this client, decides whether the approval counts. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,40 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "approvalmsg.h"
-#include "audit.h"
-#include "commands.h"
-#include "error.h"
-#include "logread.h"
-#include "logview.h"
-#include "peer.h"
-#include "prompt.h"
-#include "record.h"
-#include "spool.h"
-#include "util.h"
+#include "approval/approval.h"
+#include "audit/audit.h"
+#include "program.h"
+#include "util/util.h"
+#include "review/review.h"
 
 #define ANSWER_TIMEOUT_MS 10000
 #define EXIT_GONE 1 /* no such request, or its requester is gone */
 
-static void
-cleanup_policy_impl (hg_policy **p)
-{
-  hg_policy_free (*p);
-}
-static void
-cleanup_json_impl (json_object **o)
-{
-  json_object_put (*o);
-}
-#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
-#define cleanup_json __attribute__ ((cleanup (cleanup_json_impl)))
-static void
-cleanup_audit_impl (struct hg_audit **a)
-{
-  if (*a)
-    hg_audit_close (*a);
-}
-#define cleanup_audit __attribute__ ((cleanup (cleanup_audit_impl)))
 
 static void
 approver_usage (FILE *out)
@@ -142,10 +116,10 @@ shown_digest (json_object *rec, const char *id, char out[65], hg_error **err)
 {
   const char *claimed = hg_rec_str (rec, "digest");
   if (!claimed || hg_record_digest (rec, out) < 0)
-    return hg_wfail (err, HG_ERR_INVALID, "request %s lacks its command or its digest: refused",
+    return hg_fail (err, HG_ERR_INVALID, "request %s lacks its command or its digest: refused",
                      id);
   if (strcmp (out, claimed) != 0)
-    return hg_wfail (err, HG_ERR_INVALID,
+    return hg_fail (err, HG_ERR_INVALID,
                      "request %s does not match its digest (changed after it was made?): refused",
                      id);
   return 0;
@@ -167,12 +141,12 @@ check_user_name (json_object *rec, const char *id, hg_error **err)
   const char *user = hg_rec_str (rec, "user"), *login = hg_rec_str (rec, "login_user");
   int64_t uid = hg_rec_int (rec, "uid", -1), login_uid = hg_rec_int (rec, "login_uid", -1);
   if (!user || uid < 0 || uid > (int64_t) UINT32_MAX - 1)
-    return hg_wfail (err, HG_ERR_INVALID, "request %s names no user: refused", id);
+    return hg_fail (err, HG_ERR_INVALID, "request %s names no user: refused", id);
   if (!names_uid (user, uid))
-    return hg_wfail (err, HG_ERR_INVALID, "request %s: user '%s' is not the name of uid %lld here: "
+    return hg_fail (err, HG_ERR_INVALID, "request %s: user '%s' is not the name of uid %lld here: "
                      "refused", id, user, (long long) uid);
   if (login && login_uid >= 0 && login_uid < (int64_t) UINT32_MAX && !names_uid (login, login_uid))
-    return hg_wfail (err, HG_ERR_INVALID,
+    return hg_fail (err, HG_ERR_INVALID,
                      "request %s: login user '%s' is not the name of login uid %lld here: refused",
                      id, login, (long long) login_uid);
   return 0;
@@ -345,7 +319,7 @@ send_verdict (int fd, const struct hg_approval_msg *m, struct hg_approval_reply 
 {
   cleanup_free char *line = hg_approval_msg_build (m);
   if (!line)
-    return hg_wfail (err, HG_ERR_NOMEM, "out of memory");
+    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
   size_t n = strlen (line);
   /* A refusal may come before our message is read (a non-member is
    * answered as it connects): a failed send still reads that answer. */
@@ -363,17 +337,17 @@ send_verdict (int fd, const struct hg_approval_msg *m, struct hg_approval_reply 
       long long spent = (now.tv_sec - t0.tv_sec) * 1000LL + (now.tv_nsec - t0.tv_nsec) / 1000000;
       struct pollfd p = { .fd = fd, .events = POLLIN };
       if (spent >= ANSWER_TIMEOUT_MS || poll (&p, 1, (int) (ANSWER_TIMEOUT_MS - spent)) <= 0)
-        return hg_wfail (err, HG_ERR_IO, "the requester did not answer");
+        return hg_fail (err, HG_ERR_IO, "the requester did not answer");
       ssize_t r = recv (fd, buf + len, sizeof buf - len, 0);
       if (r <= 0 && send_errno)
-        return hg_wfail (err, HG_ERR_IO, "cannot reach the requester: %s", strerror (send_errno));
+        return hg_fail (err, HG_ERR_IO, "cannot reach the requester: %s", strerror (send_errno));
       if (r <= 0)
-        return hg_wfail (err, HG_ERR_IO, "the requester hung up without an answer");
+        return hg_fail (err, HG_ERR_IO, "the requester hung up without an answer");
       len += (size_t) r;
     }
   const char *why = NULL;
   if (hg_approval_reply_parse (buf, len, rep, &why) < 0)
-    return hg_wfail (err, HG_ERR_IO, "the requester's answer is malformed: %s", why);
+    return hg_fail (err, HG_ERR_IO, "the requester's answer is malformed: %s", why);
   return 0;
 }
 
@@ -450,10 +424,10 @@ answer (int argc, char **argv, bool approving)
       cleanup_free char *u = hg_escape_str (user);
       if (asprintf (&text, "\nApprove this command as %s's second pair of eyes?\n", u) < 0)
         text = NULL;
-      int e = 0;
+      cleanup_error hg_error *perr = NULL;
       enum hg_prompt_answer a
           = hg_prompt_expect (text ? text : "", "Type the requester's user name to approve: ",
-                              user ? user : "", &e);
+                              user ? user : "", &perr);
       if (a != HG_PROMPT_YES)
         {
           hg_warn ("%s", a == HG_PROMPT_NO_TTY ? "not approved: approving needs a terminal to "

@@ -3,7 +3,7 @@
  * guarded run reads what the install set up.  In a file of its own so that
  * `make bench` can link a twin of the program whose cache is in the build
  * tree. */
-#include "util.h"
+#include "program.h"
 
 const char *
 hg_cache_dir (void)

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 /* hostguard check: what the policy would decide, and why.  Runs nothing.
  * hostguard policy lint: validate a policy file. */
 #include <fcntl.h>
@@ -7,13 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "commands.h"
-#include "host.h"
-#include "logview.h"
-#include "record.h"
-#include "util.h"
-#include "which.h"
+#include "audit/audit.h"
+#include "program.h"
+#include "review/review.h"
+#include "supervise/supervise.h"
 
 struct check_opts
 {
@@ -176,12 +172,6 @@ load_cached (const char *path, const char *cache_dir, hg_policy **out, hg_error 
   return hg_policy_load_file_cached (path, 0, cache_dir, out, err);
 }
 
-static void
-cleanup_policy_impl (hg_policy **p)
-{
-  hg_policy_free (*p);
-}
-#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
 
 static int
 check (int argc, char **argv, const struct check_env *env)

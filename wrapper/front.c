@@ -25,19 +25,17 @@
  *   - any error, and an exec that fails (the whole program says why).
  * What runs is then what the whole program would have run: the same
  * decision, from the same policy library, and the same exec (exec.c). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "exec.h"
-#include "host.h"
-#include "internal.h" /* hg_user_matches, for the compiler to check the one below */
+#include "program.h"
+#include "supervise/supervise.h"
+#include "audit/audit.h"
+#include "policy/internal.h" /* hg_user_matches, for the compiler to check the one below */
 #include "runopts.h"
-#include "util.h"
 
 /* main's argv, for the whole program. */
 static char **whole_argv;
@@ -63,18 +61,6 @@ hg_user_matches (const char *item, const char *user)
   hand_over ();
 }
 
-static void
-cleanup_policy_impl (hg_policy **p)
-{
-  hg_policy_free (*p);
-}
-static void
-cleanup_verdict_impl (hg_verdict **v)
-{
-  hg_verdict_free (*v);
-}
-#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
-#define cleanup_verdict __attribute__ ((cleanup (cleanup_verdict_impl)))
 
 /* Execs the command when this stage can settle it; returns otherwise. */
 static void

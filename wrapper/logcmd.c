@@ -1,18 +1,13 @@
 /* `hostguard log`: the records that pass the filters, sorted by time, as
  * a table on a terminal or exactly as stored (one JSON object a line). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
-#include "commands.h"
-#include "filter.h"
-#include "logread.h"
-#include "logview.h"
-#include "util.h"
-#include "chain.h"
+#include "program.h"
+#include "review/review.h"
 
 static void
 review_usage (FILE *out, bool report)

@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "program.h"
 #include "runopts.h"
-#include "supervisor.h"
-#include "util.h"
+#include "supervise/supervise.h"
 
 int
 main (int argc, char **argv)

@@ -2,18 +2,14 @@
  * and host; the refused and declined commands; the approvals.  As text, or
  * with --html as one self-contained page (inline CSS and SVG, no scripts,
  * nothing fetched, every value escaped). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "commands.h"
-#include "filter.h"
-#include "logread.h"
-#include "logview.h"
-#include "util.h"
+#include "program.h"
+#include "review/review.h"
 
 struct count
 {

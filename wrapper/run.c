@@ -4,7 +4,6 @@
  * through).  allow execs it at once: no fork, no record, no log file
  * opened, so an allowed command costs little more than the bare one.
  * Every other decision is recorded, and fsynced, before anything runs. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -14,52 +13,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "approval.h"
-#include "audit.h"
-#include "cmd.h"
-#include "commands.h"
-#include "exec.h"
-#include "notify.h"
-#include "record.h"
-#include "host.h"
-#include "prompt.h"
-#include "redact.h"
+#include "approval/approval.h"
+#include "audit/audit.h"
+#include "program.h"
+#include "supervise/supervise.h"
 #include "runopts.h"
 #include "runsup.h"
-#include "util.h"
 
 /* Whether this run supervises what it starts, and how (hg_main_run). */
 static struct hg_runsup runsup;
 
 static void
-cleanup_policy_impl (hg_policy **p)
+cleanup_run_policy_impl (hg_policy **p)
 {
   /* A supervised run's policy serves the supervisor's threads until the
    * process exits (a program the command left behind may still exec). */
   if (!runsup.on)
     hg_policy_free (*p);
 }
-static void
-cleanup_verdict_impl (hg_verdict **v)
-{
-  hg_verdict_free (*v);
-}
-static void
-cleanup_audit_impl (struct hg_audit **a)
-{
-  if (*a)
-    hg_audit_close (*a);
-}
-static void
-cleanup_redactor_impl (struct hg_redactor **r)
-{
-  hg_redactor_free (*r);
-}
-#define cleanup_policy __attribute__ ((cleanup (cleanup_policy_impl)))
-#define cleanup_verdict __attribute__ ((cleanup (cleanup_verdict_impl)))
-#define cleanup_audit __attribute__ ((cleanup (cleanup_audit_impl)))
-#define cleanup_redactor __attribute__ ((cleanup (cleanup_redactor_impl)))
-#define cleanup_cmd __attribute__ ((cleanup (hg_cmd_clear)))
+#define cleanup_run_policy __attribute__ ((cleanup (cleanup_run_policy_impl)))
 
 static char *
 dup_or_null (const char *s)
@@ -151,9 +123,9 @@ confirm (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s)
     .argc = cmd->argc,
     .exe = cmd->runs ? cmd->runs : cmd->exe,
   };
-  int e = 0;
+  cleanup_error hg_error *perr = NULL;
   cleanup_free char *why = NULL;
-  switch (hg_prompt_confirm (&p, &e))
+  switch (hg_prompt_confirm (&p, &perr))
     {
     case HG_PROMPT_YES:
       cmd->decision = HG_DEC_CONFIRMED;
@@ -182,9 +154,7 @@ confirm (struct hg_audit *a, struct hg_cmd *cmd, const struct hg_settings *s)
                      "not confirmed: interrupted; nothing was run");
     case HG_PROMPT_ERROR:
     default:
-      if (asprintf (&why, "cannot ask on the terminal: %s", strerror (e)) < 0)
-        why = NULL;
-      return refuse (a, cmd, HG_DEC_ERROR, why, why ? why : "cannot ask on the terminal");
+      return refuse (a, cmd, HG_DEC_ERROR, hg_error_message (perr), hg_error_message (perr));
     }
 }
 
@@ -397,7 +367,7 @@ hg_main_run (int argc, char **argv)
   size_t cmdc = (size_t) (argc - first);
 
   cleanup_error hg_error *err = NULL;
-  cleanup_policy hg_policy *pol = NULL;
+  cleanup_run_policy hg_policy *pol = NULL;
   if (hg_policy_load_file_cached (hg_policy_path (o.policy), HG_LOAD_TRUSTED_ONLY, hg_cache_dir (), &pol, &err) < 0)
     return hg_report_error (err);
 

@@ -1,10 +1,9 @@
-#define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "runopts.h"
-#include "util.h"
+#include "program.h"
 
 /* Every word that names a subcommand (main.c); any other first word begins
  * the prefix form. */

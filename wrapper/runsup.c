@@ -1,5 +1,4 @@
 /* Supervised prefix runs (see runsup.h). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,10 +7,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "util/util.h"
 #include "runsup.h"
-#include "supervisor.h"
-#include "util.h"
+#include "supervise/supervise.h"
+#include "program.h"
 
 void
 hg_runsup_init (struct hg_runsup *rs, const hg_policy *p, const char *reason)

@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 
-#include "audit.h"
-#include "exec.h"
-#include "policy.h"
+#include "audit/audit.h"
+#include "supervise/supervise.h"
+#include "policy/policy.h"
 
 struct hg_runsup
 {

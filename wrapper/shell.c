@@ -4,7 +4,6 @@
  * supervision.  It never locks anyone out: a broken policy gives the
  * built-in fallback, an unguarded host or an unsupervisable user the real
  * shell untouched. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,12 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "error.h"
-#include "exec.h"
-#include "host.h"
-#include "supervisor.h"
-#include "util.h"
+#include "audit/audit.h"
+#include "util/util.h"
+#include "supervise/supervise.h"
+#include "program.h"
 
 #define FALLBACK_SHELL "/bin/bash"
 

@@ -14,7 +14,6 @@
  * kernel (getuid, the login uid) and user_info; a broken or untrusted
  * policy runs under the built-in fallback, never locking root out.  Only
  * the plugin symbol is exported (sudo_plugin.map). */
-#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,12 +28,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "approval.h"
-#include "audit.h"
-#include "cmd.h"
-#include "prompt.h"
-#include "redact.h"
-#include "util.h"
+#include "approval/approval.h"
+#include "audit/audit.h"
+#include "program.h"
 
 #define DEFAULT_POLICY HG_SYSCONFDIR "/hostguard/policy.conf"
 #define FALLBACK_SHELL "/bin/sh"

@@ -2,14 +2,12 @@
  * record builder and hashed as the writer hashes them (without its fsyncs),
  * for the `log --verify` benchmark; with WITNESS, also the syslog file a
  * witness would hold (rsyslog's format, each record's hash and text). */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_sinks.h"
-#include "cmd.h"
-#include "record.h"
+#include "audit/internal.h"
+#include "audit/audit.h"
 
 int
 main (int argc, char **argv)

@@ -1,14 +1,13 @@
 /* Time per decision on generated policies of 100 and 10,000 rules.  If
  * decisions scanned every rule, the second would be ~100 times slower. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "policy.h"
+#include "util/util.h"
+#include "policy/policy.h"
 
 static char *
 generate (size_t n_rules, size_t *len)

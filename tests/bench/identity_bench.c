@@ -3,13 +3,12 @@
  * a stat and a binary search), and a copy of rm (same size: its digest,
  * cached by dev/inode/size/mtime/ctime).  Usage: identity_bench POLICY DIR
  * (DIR: a scratch directory for the copies). */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 static int
 cmp_double (const void *a, const void *b)

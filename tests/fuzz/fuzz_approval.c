@@ -9,8 +9,8 @@
 
 #include <json-c/json.h>
 
-#include "approvalmsg.h"
-#include "logread.h"
+#include "approval/approval.h"
+#include "review/review.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,19 +1,15 @@
 /* libFuzzer: bytes as a log.  Each line goes through the reader, the
  * record parser (plain or journald), the display escaping, the filters and
  * the chain check; the first line also serves as a head and as a WHEN. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "cleanup.h"
-#include "filter.h"
-#include "logread.h"
-#include "logview.h"
-#include "record.h"
-#include "chain.h"
+#include "util/util.h"
+#include "review/review.h"
+#include "audit/audit.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "load_internal.h"
-#include "snapshot.h"
+#include "policy/load_internal.h"
+#include "policy/snapshot.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "redact.h"
-#include "sqlkind.h"
+#include "policy/internal.h"
+#include "audit/audit.h"
+#include "policy/sqlkind.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

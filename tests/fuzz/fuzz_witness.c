@@ -1,14 +1,11 @@
 /* libFuzzer: bytes as a witness (syslog lines, journal JSON entries) and,
  * split at the first NUL-free half, as the log checked against it. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "chain.h"
-#include "logread.h"
-#include "witness.h"
-#include "wscan.h"
+#include "review/review.h"
+#include "review/internal.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -6,7 +6,6 @@
  * that the supervisor may decide "in SAFE" and the kernel then run PROG in
  * PROT.  PROG is expected to create its argument (touch).  Prints
  * "tries N"; the caller counts what appeared in PROT. */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,6 @@
  * so that the supervisor may read GOOD and the kernel then run BAD.  BAD
  * is expected to write a marker file in MARKDIR (argv[1] is MARKDIR/I).
  * Prints "tries N" and exits 0; the caller counts the markers. */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>

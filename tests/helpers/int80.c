@@ -2,7 +2,6 @@
  * system call gate (int $0x80) from x86-64 code: the way around a filter
  * that only knows the 64-bit syscall table.  Prints what the call
  * returned if it returns at all. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

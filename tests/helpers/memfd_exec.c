@@ -3,7 +3,6 @@
  * path, as an attacker would run a copy of rm.  With -d it runs a deleted
  * file instead (a copy in the cwd, unlinked, still open).  On failure
  * prints "exec: ERROR" and exits 126. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

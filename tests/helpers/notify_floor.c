@@ -4,7 +4,6 @@
  * supervised loop with: the cost of user notification itself on this
  * machine, below which no supervisor can go.  SYNC 1 sets
  * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, as hostguard does where it can. */
-#define _GNU_SOURCE
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <seccomp.h>

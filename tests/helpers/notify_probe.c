@@ -5,7 +5,6 @@
  * standard input; OUTDIR/notify.done last.  (A shell script cannot look
  * at itself this way: its own pipelines and waits add descriptors and
  * block signals while it looks.) */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>

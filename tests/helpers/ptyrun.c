@@ -12,7 +12,6 @@
  * Then waits for the command to end.  The whole transcript goes to stdout.
  * Exit status: the command's (128+N if killed by signal N), 124 on timeout
  * (the command's process group is killed), 125 on a usage or system error. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

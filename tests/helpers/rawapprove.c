@@ -10,7 +10,6 @@
  * -t prints "sent_ns=N" (CLOCK_REALTIME) just before each message is sent.
  * Exit status: 0 when every try that read an answer got one, 1 otherwise,
  * 2 on a usage error. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>

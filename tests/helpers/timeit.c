@@ -4,7 +4,6 @@
  * in the machine's speed hits every command alike, and prints the median
  * and mean wall time of each, and its ratio to the first command's median.
  * Standard output and error of the commands go to /dev/null. */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,11 +10,9 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "approvalmsg.h"
-#include "cmd.h"
-#include "logread.h"
-#include "peer.h"
-#include "record.h"
+#include "approval/approval.h"
+#include "audit/audit.h"
+#include "review/review.h"
 
 #define ID "0123456789abcdef0123456789abcdef"
 #define DG "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

@@ -1,6 +1,5 @@
 /* hg_policy_decide: table-driven rows against a policy of a few rules, in
  * file order and reversed; a generated 10,000-rule policy. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 /* ---- policies built from tables (independent of the loader's syntax) ---- */
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "execcheck.h"
+#include "supervise/internal.h"
 
 static void
 check (int scope, bool cap, const char *want, const char *not_want)

@@ -1,6 +1,5 @@
 /* log/report filters: WHEN forms, options, matching records; display
  * escaping of what records hold. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +10,8 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "cleanup.h"
-#include "filter.h"
-#include "logread.h"
-#include "logview.h"
+#include "util/util.h"
+#include "review/review.h"
 
 #define NOW 1795530404 /* 2026-11-24T14:26:44Z */
 #define DAY 1795478400 /* 2026-11-24T00:00:00Z */

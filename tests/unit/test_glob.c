@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 struct name_row
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 #define MAX_WORDS 32
 #define MAX_CMDS 12

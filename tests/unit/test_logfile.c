@@ -1,7 +1,6 @@
 /* The chained log file: seq and prev, the head across rotation, refusal of
  * untrustworthy files, torn and big lines, syslog copies, and 16 writers at
  * once.  Runs in a fresh directory under /dev/shm (fsync is cheap there). */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,9 +17,9 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "audit.h"
-#include "audit_sinks.h"
-#include "cleanup.h"
+#include "audit/audit.h"
+#include "audit/internal.h"
+#include "util/util.h"
 
 static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
 static char dir[64];

@@ -1,5 +1,4 @@
 /* hg_path_forms: lexical folding, symlinks, nonexistent tails, long args. */
-#define _GNU_SOURCE
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 /* A temporary tree (all under T, the realpath of a mkdtemp directory):
  *   T/real/dir/file     T/link -> real     T/dirlink -> real/dir

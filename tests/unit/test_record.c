@@ -1,6 +1,5 @@
 /* The audit record: field set and order, JSON validity, escaping, exact
  * argv bytes back through hg_record_argv, big records, decision names. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +10,8 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "cleanup.h"
-#include "cmd.h"
-#include "record.h"
+#include "util/util.h"
+#include "audit/audit.h"
 
 static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "cleanup.h"
-#include "redact.h"
+#include "util/util.h"
+#include "audit/audit.h"
 
 #define MAXARGS 8
 

@@ -1,5 +1,4 @@
 /* The policy loader: schema, errors with FILE:LINE, includes, trust. */
-#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "policy/internal.h"
 
 /* ---- helpers ---- */
 

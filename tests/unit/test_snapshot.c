@@ -6,7 +6,6 @@
  * directory: a copy of policy/example.conf and the shipped packs, and a
  * cache directory beside them.  Run from the top of the source tree (as
  * make does): the rows of the tables in tests/tables are the requests. */
-#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,9 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "load_internal.h"
-#include "snapshot.h"
+#include "policy/internal.h"
+#include "policy/load_internal.h"
+#include "policy/snapshot.h"
 
 static char root[64];     /* the temporary directory */
 static char *policy_path; /* root/policy.conf */

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
-#include "sqlkind.h"
-#include "taskstdin.h"
+#include "policy/internal.h"
+#include "policy/sqlkind.h"
+#include "supervise/internal.h"
 
 #define MAXARGS 10
 

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
-#include "sqlkind.h"
+#include "policy/internal.h"
+#include "policy/sqlkind.h"
 
 struct row
 {

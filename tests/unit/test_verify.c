@@ -1,7 +1,6 @@
 /* log --verify's chain check on crafted in-memory logs: each kind of
  * break found at the right line, intact chains (across rotation, through a
  * .gz) pass. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +15,8 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
-#include "chain.h"
-#include "cleanup.h"
-#include "logread.h"
+#include "review/review.h"
+#include "util/util.h"
 
 #define N 6
 

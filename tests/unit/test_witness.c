@@ -1,7 +1,6 @@
 /* log --verify --witness on crafted logs: the witness line parser (syslog,
  * rsyslog's trusted annotation, journal JSON), torn writes told from edits,
  * and each kind of finding against a witness at the right line. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +12,9 @@
 #include <cmocka.h>
 #include <nettle/sha2.h>
 
-#include "chain.h"
-#include "cleanup.h"
-#include "witness.h"
-#include "wscan.h"
+#include "review/review.h"
+#include "util/util.h"
+#include "review/internal.h"
 
 #define N 6
 

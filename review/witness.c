@@ -1,0 +1,580 @@
+/* The witness check: each record line of the files against the hashes a
+ * witness holds, by hash, by id and by (host, user, seq); what the witness
+ * holds and no file has, as ranges of seq at the place they should be. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "review.h"
+#include "util/util.h"
+#include "internal.h"
+
+struct went
+{
+  uint8_t hash[32];
+  unsigned long long seq;
+  char *key; /* "host\nuser" as the record spells them */
+  char *id, *ts; /* id: "id event", one command's records share the id */
+  long long sender, uid; /* -1: not known */
+  bool has_seq, matched, conflict, dup;
+};
+
+struct seen
+{
+  unsigned long long seq;
+  size_t file;
+  unsigned long line;
+};
+
+struct hg_witness
+{
+  char *name;
+  struct went *v;
+  size_t n, cap;
+  size_t *by_hash, *by_ks, *by_id; /* open addressing: index + 1, 0 free */
+  size_t mask;
+  char *first_ts, *last_ts;
+  size_t dropped, n_uid, witnessed;
+  char **claimed; /* keys of the chains checked so far */
+  size_t nclaimed;
+  /* the chain being checked */
+  char *key;
+  struct seen *seen;
+  size_t nseen, capseen;
+};
+
+static char *
+slice_dup (struct hg_slice s)
+{
+  return s.p ? strndup (s.p, s.n) : NULL;
+}
+
+static char *
+make_key (struct hg_slice host, struct hg_slice user)
+{
+  if (!host.p || !user.p)
+    return NULL;
+  char *k = NULL;
+  if (asprintf (&k, "%.*s\n%.*s", (int) host.n, host.p, (int) user.n, user.p) < 0)
+    abort ();
+  return k;
+}
+
+/* A record's identity apart from its seq: the command's id and the event. */
+static char *
+make_id (struct hg_slice id, struct hg_slice event)
+{
+  if (!id.p || id.n == 0)
+    return NULL;
+  char *k = NULL;
+  if (asprintf (&k, "%.*s%s%.*s", (int) id.n, id.p, event.p ? " " : "", event.p ? (int) event.n : 0,
+                event.p ? event.p : "") < 0)
+    abort ();
+  return k;
+}
+
+void
+hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigned long lineno)
+{
+  struct hg_wline wl;
+  int kind = hg_wscan_line (line, len, &wl);
+  if (kind == HG_WLINE_DROPPED)
+    w->dropped++;
+  if (kind != HG_WLINE_RECORD)
+    return;
+  cleanup_free char *buf = wl.buf;
+  struct hg_wfields f;
+  hg_wscan_fields (wl.rec, wl.rec_len, &f);
+  if (w->n == w->cap)
+    {
+      size_t cap = w->cap ? w->cap * 2 : 1024;
+      struct went *v = realloc (w->v, cap * sizeof *v);
+      if (!v)
+        abort ();
+      w->v = v, w->cap = cap;
+    }
+  struct went *e = &w->v[w->n++];
+  *e = (struct went){ .seq = f.seq, .has_seq = f.has_seq, .sender = wl.sender_uid,
+                      .uid = f.has_uid ? (long long) f.uid : -1 };
+  memcpy (e->hash, wl.hash, sizeof e->hash);
+  e->key = make_key (f.host, f.user);
+  e->id = make_id (f.id, f.event);
+  e->ts = slice_dup (f.ts);
+  if (e->sender >= 0)
+    w->n_uid++;
+  if (e->ts && (!w->first_ts || strcmp (e->ts, w->first_ts) < 0))
+    w->first_ts = e->ts;
+  if (e->ts && (!w->last_ts || strcmp (e->ts, w->last_ts) > 0))
+    w->last_ts = e->ts;
+  (void) lineno;
+}
+
+/* Slots are keyed with a per-run random seed: the witness's lines are
+ * untrusted, and a run of colliding keys must not turn lookups quadratic. */
+static uint64_t seed;
+
+static size_t
+fnv (const char *s, unsigned long long seq)
+{
+  uint64_t h = (1469598103934665603ull ^ seed) + seq * 0x9e3779b97f4a7c15ull;
+  for (; s && *s; s++)
+    h = (h ^ (unsigned char) *s) * 1099511628211ull;
+  return (size_t) (h ^ (h >> 29));
+}
+
+static size_t
+hash_slot (const uint8_t *hash)
+{
+  uint64_t h = seed;
+  for (int i = 0; i < 32; i += 8)
+    {
+      uint64_t x;
+      memcpy (&x, hash + i, sizeof x);
+      h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+      h ^= h >> 32;
+    }
+  return (size_t) h;
+}
+
+static void
+insert (size_t *t, size_t mask, size_t h, size_t idx)
+{
+  for (size_t i = h & mask;; i = (i + 1) & mask)
+    if (!t[i])
+      {
+        t[i] = idx + 1;
+        return;
+      }
+}
+
+static struct went *
+find_hash (const struct hg_witness *w, const uint8_t *hash)
+{
+  if (!w->by_hash)
+    return NULL;
+  for (size_t i = hash_slot (hash) & w->mask; w->by_hash[i]; i = (i + 1) & w->mask)
+    if (memcmp (w->v[w->by_hash[i] - 1].hash, hash, 32) == 0)
+      return &w->v[w->by_hash[i] - 1];
+  return NULL;
+}
+
+/* The first entry for (key, seq) not yet matched, else any. */
+static struct went *
+find_ks (const struct hg_witness *w, const char *key, unsigned long long seq)
+{
+  struct went *any = NULL;
+  if (!w->by_ks || !key)
+    return NULL;
+  for (size_t i = fnv (key, seq) & w->mask; w->by_ks[i]; i = (i + 1) & w->mask)
+    {
+      struct went *e = &w->v[w->by_ks[i] - 1];
+      if (e->seq == seq && strcmp (e->key, key) == 0)
+        {
+          if (!e->matched)
+            return e;
+          any = e;
+        }
+    }
+  return any;
+}
+
+/* The first entry for `id` not yet matched, else any. */
+static struct went *
+find_id (const struct hg_witness *w, const char *id)
+{
+  struct went *any = NULL;
+  if (!w->by_id || !id || !*id)
+    return NULL;
+  for (size_t i = fnv (id, 0) & w->mask; w->by_id[i]; i = (i + 1) & w->mask)
+    {
+      struct went *e = &w->v[w->by_id[i] - 1];
+      if (strcmp (e->id, id) == 0)
+        {
+          if (!e->matched)
+            return e;
+          any = e;
+        }
+    }
+  return any;
+}
+
+void
+hg_witness_index (struct hg_witness *w)
+{
+  size_t size = 16;
+  while (size < 2 * w->n + 2)
+    size *= 2;
+  w->mask = size - 1;
+  if (!seed && getrandom (&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+    seed = (uint64_t) (uintptr_t) w ^ (uint64_t) getpid () * 0x9e3779b97f4a7c15ull;
+  w->by_hash = calloc (size, sizeof *w->by_hash);
+  w->by_ks = calloc (size, sizeof *w->by_ks);
+  w->by_id = calloc (size, sizeof *w->by_id);
+  if (!w->by_hash || !w->by_ks || !w->by_id)
+    abort ();
+  for (size_t i = 0; i < w->n; i++)
+    {
+      struct went *e = &w->v[i];
+      if (find_hash (w, e->hash))
+        {
+          e->dup = e->matched = true; /* the same record sent or kept twice */
+          continue;
+        }
+      insert (w->by_hash, w->mask, hash_slot (e->hash), i);
+      if (e->has_seq && e->key)
+        {
+          /* One entry per (host, user, seq) and per id in the tables: the
+           * others are flagged, so that repeats cannot make a long probe. */
+          struct went *o = find_ks (w, e->key, e->seq);
+          if (o)
+            o->conflict = e->conflict = true;
+          else
+            insert (w->by_ks, w->mask, fnv (e->key, e->seq), i);
+        }
+      if (e->id && !find_id (w, e->id))
+        insert (w->by_id, w->mask, fnv (e->id, 0), i);
+    }
+}
+
+struct hg_witness *
+hg_witness_new (const char *name)
+{
+  struct hg_witness *w = calloc (1, sizeof *w);
+  if (!w || !(w->name = strdup (name)))
+    abort ();
+  return w;
+}
+
+struct hg_witness *
+hg_witness_load (const char *source)
+{
+  struct hg_witness *w = hg_witness_new (source);
+  int fd = strcmp (source, "-") == 0 ? dup (0) : open (source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  struct hg_lines *r = fd < 0 ? NULL : hg_lines_from_fd (fd, true);
+  if (!r)
+    {
+      cleanup_free char *shown = hg_escape_str (source);
+      hg_warn ("witness %s: %s", shown, strerror (errno));
+      hg_witness_free (w);
+      return NULL;
+    }
+  const char *line;
+  size_t len;
+  int got;
+  while ((got = hg_lines_next (r, &line, &len)) > 0)
+    hg_witness_add_line (w, line, len, hg_lines_lineno (r));
+  if (got < 0)
+    {
+      cleanup_free char *shown = hg_escape_str (source);
+      hg_warn ("witness %s: line %lu: %s", shown, hg_lines_lineno (r) + 1, strerror (errno));
+      hg_lines_free (r);
+      hg_witness_free (w);
+      return NULL;
+    }
+  hg_lines_free (r);
+  hg_witness_index (w);
+  return w;
+}
+
+void
+hg_witness_free (struct hg_witness *w)
+{
+  if (!w)
+    return;
+  for (size_t i = 0; i < w->n; i++)
+    free (w->v[i].key), free (w->v[i].id), free (w->v[i].ts);
+  free (w->v), free (w->by_hash), free (w->by_ks), free (w->by_id);
+  for (size_t i = 0; i < w->nclaimed; i++)
+    free (w->claimed[i]);
+  free (w->claimed);
+  free (w->name), free (w->key), free (w->seen);
+  free (w);
+}
+
+static const char *
+str (const char *s)
+{
+  return s ? s : "?";
+}
+
+/* ---- checking a chain ---- */
+
+static void
+push_seen (struct hg_witness *w, unsigned long long seq, size_t file, unsigned long line)
+{
+  if (w->nseen == w->capseen)
+    {
+      size_t cap = w->capseen ? w->capseen * 2 : 1024;
+      struct seen *s = realloc (w->seen, cap * sizeof *s);
+      if (!s)
+        abort ();
+      w->seen = s, w->capseen = cap;
+    }
+  w->seen[w->nseen++] = (struct seen){ seq, file, line };
+}
+
+static void
+unwitnessed (struct hg_witness *w, struct hg_chain *c, size_t file, unsigned long ln,
+             unsigned long long seq, const char *ts)
+{
+  cleanup_free char *t = hg_escape_str (ts);
+  if (!w->first_ts)
+    hg_chain_note (c, file, ln, true, "never witnessed: the witness holds no record hash at all (seq %llu at %s)", seq, t);
+  else if (ts && (strcmp (ts, w->first_ts) < 0 || strcmp (ts, w->last_ts) > 0))
+    hg_chain_note (c, file, ln, false,
+                   "not witnessed: seq %llu at %s is outside the witness's time range %s .. %s "
+                   "(not shipped yet, or a gap in shipping)",
+                   seq, t, w->first_ts, w->last_ts);
+  else if (w->dropped)
+    hg_chain_note (c, file, ln, true,
+                   "never witnessed (seq %llu at %s), and the witness says it dropped messages "
+                   "(%zu rate-limit line(s)): a drop cannot be told from a forgery",
+                   seq, t, w->dropped);
+  else
+    hg_chain_note (c, file, ln, true,
+                   "never witnessed, though the witness covers %s .. %s: forged, or the chain "
+                   "rewritten after the fact (seq %llu at %s)",
+                   w->first_ts, w->last_ts, seq, t);
+}
+
+static void
+on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, size_t len,
+         const struct hg_recfields *f)
+{
+  struct hg_witness *w = ctx;
+  size_t file;
+  unsigned long ln;
+  hg_chain_where (c, &file, &ln);
+  struct went *e = f ? find_hash (w, hash) : NULL;
+  if (e)
+    {
+      e->matched = true;
+      w->witnessed++;
+      if (!w->key && e->key && !(w->key = strdup (e->key)))
+        abort ();
+      push_seen (w, f->seq, file, ln);
+      if (e->sender >= 0 && e->sender != 0 && (!f->has_uid || (unsigned long long) e->sender != f->uid))
+        hg_chain_note (c, file, ln, true,
+                       "suspect: the witness got this hash from uid %lld, neither the record's "
+                       "writer (uid %llu) nor root",
+                       e->sender, f->uid);
+      if (e->conflict)
+        hg_chain_note (c, file, ln, true,
+                       "the witness also holds another hash for seq %llu: a second record with "
+                       "this seq was sent (the chain rewritten, or a forged witness line)",
+                       f->seq);
+      return;
+    }
+  struct hg_wfields wf;
+  if (!hg_wscan_fields (line, len, &wf) && !f)
+    return; /* not a record, no seq: the chain reports it */
+  unsigned long long seq = f ? f->seq : wf.seq;
+  cleanup_free char *key = make_key (wf.host, wf.user), *id = make_id (wf.id, wf.event),
+                    *ts = slice_dup (wf.ts);
+  if (!w->key && key)
+    w->key = steal_pointer (&key);
+  push_seen (w, seq, file, ln);
+  if (!f)
+    {
+      /* Cut short: an interrupted write was never sent; a whole record
+       * the witness holds for this seq was cut afterwards. */
+      if ((e = find_ks (w, w->key, seq)) && !e->matched)
+        {
+          e->matched = true;
+          hg_chain_refute_torn (c);
+          hg_chain_note (c, file, ln, true,
+                         "edited: cut short, but the witness holds the whole record seq %llu "
+                         "(sent at %s): written whole, cut afterwards",
+                         seq, str (e->ts));
+        }
+      return;
+    }
+  cleanup_free char *sid = hg_escape_str (id);
+  if ((e = find_id (w, id)) != NULL)
+    {
+      e->matched = true;
+      if (e->seq != seq)
+        hg_chain_note (c, file, ln, true,
+                       "renumbered: the witness saw this record (id %s) as seq %llu, with "
+                       "another hash; the file has it as seq %llu",
+                       sid, e->seq, seq);
+      else
+        hg_chain_note (c, file, ln, true,
+                       "edited: the witness holds another hash for this record (id %s, seq %llu, "
+                       "sent at %s)",
+                       sid, e->seq, str (e->ts));
+    }
+  else if ((e = find_ks (w, key ? key : w->key, seq)) != NULL)
+    {
+      e->matched = true;
+      hg_chain_note (c, file, ln, true,
+                     "rewritten: the witness holds another hash for seq %llu (record id %s, sent "
+                     "at %s): this is not the record written with that seq",
+                     seq, str (e->id), str (e->ts));
+    }
+  else
+    unwitnessed (w, c, file, ln, seq, ts);
+}
+
+static int
+seen_cmp (const void *a, const void *b)
+{
+  const struct seen *x = a, *y = b;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+seq_cmp (const void *a, const void *b)
+{
+  const struct went *const *x = a, *const *y = b;
+  return (*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq;
+}
+
+/* The first seen record with seq >= s, or NULL. */
+static const struct seen *
+lower_bound (const struct hg_witness *w, unsigned long long s)
+{
+  size_t lo = 0, hi = w->nseen;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (w->seen[mid].seq < s)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < w->nseen ? &w->seen[lo] : NULL;
+}
+
+static void
+on_end (void *ctx, struct hg_chain *c)
+{
+  struct hg_witness *w = ctx;
+  if (w->key)
+    {
+      if (w->nseen)
+        qsort (w->seen, w->nseen, sizeof *w->seen, seen_cmp);
+      struct went **miss = NULL;
+      size_t nmiss = 0;
+      for (size_t i = 0; i < w->n; i++)
+        {
+          struct went *e = &w->v[i];
+          if (e->matched || !e->has_seq || !e->key || strcmp (e->key, w->key) != 0)
+            continue;
+          struct went **m = realloc (miss, (nmiss + 1) * sizeof *m);
+          if (!m)
+            abort ();
+          miss = m;
+          miss[nmiss++] = e;
+        }
+      if (nmiss)
+        qsort (miss, nmiss, sizeof *miss, seq_cmp);
+      size_t lastf;
+      unsigned long lastl;
+      hg_chain_where (c, &lastf, &lastl);
+      for (size_t i = 0; i < nmiss;)
+        {
+          size_t j = i;
+          while (j + 1 < nmiss && miss[j + 1]->seq <= miss[j]->seq + 1)
+            j++;
+          const struct seen *at = lower_bound (w, miss[i]->seq);
+          size_t f = at ? at->file : lastf;
+          unsigned long l = at ? at->line : lastl + 1;
+          if (i == j)
+            hg_chain_note (c, f, l, true,
+                           "removed: the witness holds seq %llu (record id %s, sent at %s) that no "
+                           "file has",
+                           miss[i]->seq, str (miss[i]->id), str (miss[i]->ts));
+          else
+            hg_chain_note (c, f, l, true,
+                           "removed: the witness holds seq %llu..%llu (%zu record(s), sent %s .. "
+                           "%s) that no file has",
+                           miss[i]->seq, miss[j]->seq, j - i + 1, str (miss[i]->ts), str (miss[j]->ts));
+          i = j + 1;
+        }
+      free (miss);
+      char **cl = realloc (w->claimed, (w->nclaimed + 1) * sizeof *cl);
+      if (!cl)
+        abort ();
+      w->claimed = cl;
+      w->claimed[w->nclaimed++] = steal_pointer (&w->key);
+    }
+  free (w->key);
+  w->key = NULL;
+  w->nseen = 0;
+}
+
+static bool
+claimed (const struct hg_witness *w, const char *key, bool host_only)
+{
+  size_t hn = strcspn (key, "\n");
+  for (size_t i = 0; i < w->nclaimed; i++)
+    if (host_only ? strncmp (w->claimed[i], key, hn) == 0 && w->claimed[i][hn] == '\n'
+                  : strcmp (w->claimed[i], key) == 0)
+      return true;
+  return false;
+}
+
+static int
+key_cmp (const void *a, const void *b)
+{
+  const struct went *const *x = a, *const *y = b;
+  int c = strcmp ((*x)->key, (*y)->key);
+  return c ? c : ((*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq);
+}
+
+size_t
+hg_witness_unclaimed (struct hg_witness *w, const char *dir, hg_break_fn fn, void *ctx)
+{
+  cleanup_free struct went **v = malloc ((w->n + 1) * sizeof *v);
+  size_t n = 0, found = 0;
+  if (!v)
+    abort ();
+  for (size_t i = 0; i < w->n; i++)
+    if (w->v[i].key && w->v[i].has_seq && !w->v[i].dup && !claimed (w, w->v[i].key, false)
+        && (w->nclaimed == 0 || claimed (w, w->v[i].key, true)))
+      v[n++] = &w->v[i];
+  if (n)
+    qsort (v, n, sizeof *v, key_cmp);
+  for (size_t i = 0; i < n;)
+    {
+      size_t j = i;
+      while (j + 1 < n && strcmp (v[j + 1]->key, v[i]->key) == 0)
+        j++;
+      const char *user = strchr (v[i]->key, '\n') + 1;
+      cleanup_free char *file = NULL, *what = NULL, *host = strndup (v[i]->key, (size_t) (user - 1 - v[i]->key));
+      cleanup_free char *shost = hg_escape_str (host);
+      if (asprintf (&file, "%s%s%s.jsonl", dir, dir[0] && dir[strlen (dir) - 1] != '/' ? "/" : "", user) < 0
+          || asprintf (&what,
+                       "removed: the witness holds %zu record(s) of this user on %s (seq %llu..%llu, "
+                       "sent %s .. %s), but none of their files is here",
+                       j - i + 1, shost, v[i]->seq, v[j]->seq, str (v[i]->ts), str (v[j]->ts)) < 0)
+        abort ();
+      fn (ctx, file, 0, what);
+      found++;
+      i = j + 1;
+    }
+  return found;
+}
+
+void
+hg_witness_attach (struct hg_witness *w, struct hg_chain *c)
+{
+  hg_chain_set_hooks (c, on_line, on_end, w);
+}
+
+void
+hg_witness_summary (const struct hg_witness *w, FILE *to)
+{
+  cleanup_free char *shown = hg_escape_str (w->name);
+  fprintf (to, "hostguard: witness %s: %zu record hash(es)", shown, w->n);
+  if (w->first_ts)
+    fprintf (to, " from %s to %s", w->first_ts, w->last_ts);
+  fprintf (to, ", %zu with the sender's trusted _UID; %zu record(s) of the files witnessed", w->n_uid,
+           w->witnessed);
+  if (w->dropped)
+    fprintf (to, "; the witness says it dropped messages %zu time(s) (rate limits)", w->dropped);
+  fputc ('\n', to);
+}
