@@ -143,7 +143,7 @@ PLUGIN_CFLAGS := $(filter-out -fPIE,$(BASE_CFLAGS)) -fPIC -fvisibility=hidden -O
 # It links the libraries it needs, not the program (its one piece of it:
 # where the snapshot cache is).
 PLUGIN_LIBS := util policy audit approval
-PLUGIN_SRC := wrapper/sudo_plugin.c wrapper/cachedir.c $(foreach l,$(PLUGIN_LIBS),$(call lib_src,$(l)))
+PLUGIN_SRC := wrapper/sudo_plugin.c wrapper/installdirs.c $(foreach l,$(PLUGIN_LIBS),$(call lib_src,$(l)))
 PLUGIN_OBJ := $(addprefix $(BUILD)/pic/,$(PLUGIN_SRC:.c=.o))
 $(BUILD)/pic/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
@@ -186,10 +186,10 @@ endef
 # pull in a member for a call in a section --gc-sections drops, and with
 # it the name service)
 FRONT_ARCHIVES := $(addprefix $(BUILD)/,audit/record.o audit/host.o) $(call lib_a,policy) $(call lib_a,util)
-$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o $(FRONT_ARCHIVES) \
+$(BUILD)/hostguard: $(BUILD)/front/tree.o $(FRONT_DEPS) $(BUILD)/wrapper/installdirs.o $(FRONT_ARCHIVES) \
 		$(filter %.a,$(FRONT_LIBS))
 	$(link_front)
-$(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/cachedir.o \
+$(BUILD)/install/hostguard: $(BUILD)/front/install.o $(FRONT_DEPS) $(BUILD)/wrapper/installdirs.o \
 		$(FRONT_ARCHIVES) $(filter %.a,$(FRONT_LIBS))
 	$(link_front)
 
@@ -209,13 +209,13 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 # make bench runs a twin of the program whose snapshot cache is in the build
 # tree (tests/bench/run makes it root-owned), not in $(CACHEDIR).
 BENCH_CACHE := $(abspath $(BUILD))/bench/cache
-$(BUILD)/bench/cachedir.o: wrapper/cachedir.c Makefile
+$(BUILD)/bench/installdirs.o: wrapper/installdirs.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -UHG_CACHE_DIR -DHG_CACHE_DIR='"$(BENCH_CACHE)"' -c -o $@ $<
-$(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/cachedir.o,$(PROGRAM_OBJ)) \
-		$(BUILD)/bench/cachedir.o $(LIB_ARCHIVES)
+$(BUILD)/bench/hostguard-full: $(BUILD)/wrapper/main.o $(filter-out $(BUILD)/wrapper/installdirs.o,$(PROGRAM_OBJ)) \
+		$(BUILD)/bench/installdirs.o $(LIB_ARCHIVES)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/cachedir.o \
+$(BUILD)/bench/hostguard: $(BUILD)/front/bench.o $(FRONT_DEPS) $(BUILD)/bench/installdirs.o \
 		$(FRONT_ARCHIVES) $(BUILD)/bench/hostguard-full
 	$(link_front)
 $(BUILD)/bench/%: tests/bench/%.c $(PROGRAM_A) $(LIB_ARCHIVES)

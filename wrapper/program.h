@@ -24,6 +24,11 @@ const char *hg_policy_path (const char *option);
 /* The directory of policy snapshots (HG_CACHE_DIR, set at build time). */
 const char *hg_cache_dir (void);
 
+/* The shipped rule packs: DATADIR/rules once installed, else the source
+ * tree's beside the build directory that holds `binary` (this program or
+ * the sudo plugin; NULL: unknown).  malloc'd; NULL on ENOMEM. */
+char *hg_rules_dir (const char *binary);
+
 /* Prints the usage on `out`. */
 void hg_usage (FILE *out);
 

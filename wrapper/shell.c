@@ -5,7 +5,6 @@
  * built-in fallback, an unguarded host or an unsupervisable user the real
  * shell untouched. */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,31 +19,15 @@
 
 #define FALLBACK_SHELL "/bin/bash"
 
-/* The shipped rule packs: installed, else the source tree's (a build run
- * from it: BUILD/hostguard next to policy/rules). */
-static char *
-rules_dir (void)
-{
-  struct stat st;
-  if (stat (HG_DATADIR "/rules", &st) == 0 && S_ISDIR (st.st_mode))
-    return strdup (HG_DATADIR "/rules");
-  char exe[PATH_MAX];
-  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0)
-    return NULL;
-  exe[n] = '\0';
-  char *s = NULL;
-  if (asprintf (&s, "%s/../policy/rules", dirname (exe)) < 0)
-    return NULL;
-  return s;
-}
-
 /* The fallback (policy/fallback.c) with the shipped packs; it says here
  * why the packs could not be used, if they could not. */
 static hg_policy *
 fallback_policy (void)
 {
-  cleanup_free char *dir = rules_dir ();
+  char exe[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = '\0';
+  cleanup_free char *dir = hg_rules_dir (n > 0 ? exe : NULL);
   hg_policy *p = NULL;
   cleanup_error hg_error *err = NULL;
   int r = hg_policy_fallback (dir, FALLBACK_SHELL, &p, &err);

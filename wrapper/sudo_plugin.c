@@ -17,7 +17,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,24 +98,6 @@ plugin_version (int verbose)
 
 /* ---- the policy, never locking anyone out ---- */
 
-static char *
-rules_dir (void)
-{
-  struct stat st;
-  if (stat (HG_DATADIR "/rules", &st) == 0 && S_ISDIR (st.st_mode))
-    return strdup (HG_DATADIR "/rules");
-  /* A build run from its tree: BUILD/hostguard_sudo.so, policy/rules
-   * beside BUILD. */
-  Dl_info info;
-  if (!dladdr ((void *) &hostguard_approval, &info) || !info.dli_fname)
-    return NULL;
-  cleanup_free char *so = strdup (info.dli_fname);
-  char *s = NULL;
-  if (!so || asprintf (&s, "%s/../policy/rules", dirname (so)) < 0)
-    return NULL;
-  return s;
-}
-
 /* With intercept, sudo asks about every exec of the command from its own
  * process: the policy is loaded once for the life of that sudo (a policy
  * edited meanwhile applies from the next sudo), and so is the content
@@ -141,7 +122,10 @@ load_policy (char **why)
     *why = NULL;
   hg_error_free (err);
   err = NULL;
-  cleanup_free char *dir = rules_dir ();
+  /* (the plugin's own path: a build run from its tree) */
+  Dl_info info;
+  cleanup_free char *dir
+      = hg_rules_dir (dladdr ((void *) &hostguard_approval, &info) ? info.dli_fname : NULL);
   if (hg_policy_fallback (dir, FALLBACK_SHELL, &p, &err) < 0)
     p = NULL;
   hg_error_free (err);

@@ -205,10 +205,14 @@ op() {
   # The fallback logs to the default /var/log/hostguard: a tmpfs over
   # /var/log in the test's namespace, never the machine's.
   run -0 ns sh -c 'mount -t tmpfs -o mode=0755 hglog /var/log && mkdir -m 1733 /var/log/hostguard \
-    && (echo 4250 >/proc/self/loginuid; setpriv --reuid 4250 --regid 4250 --init-groups sudo /bin/echo STILL-RAN) \
+    && (echo 4250 >/proc/self/loginuid; setpriv --reuid 4250 --regid 4250 --init-groups \
+          sh -c "sudo /bin/echo STILL-RAN; sudo find / -maxdepth 0 && echo FIND-RAN") \
     && echo "--- records:" && cat /var/log/hostguard/hgop.jsonl'
   [[ $output == *STILL-RAN* ]]
   [[ $output == *"fallback"* ]]
+  # The shipped packs, found beside the plugin's build, decide: no rule of
+  # theirs asks about this find (the few built-in rules would).
+  [[ $output == *FIND-RAN* ]]
   [[ $output == *'"event":"policy"'*'"mode":"sudo"'* ]]
   policy
 }
