@@ -33,6 +33,30 @@ int hg_vfail (hg_error **err, int status, const char *fmt, va_list ap) __attribu
  * (Debian 12's libconfuse recurses without bound on nested sections). */
 #define HG_MAX_BRACE_DEPTH 2
 #define HG_MAX_INCLUDE_DEPTH 8
+/* A policy file larger than this is refused before it is parsed. */
+#define HG_MAX_POLICY_BYTES (4u << 20)
+/* Rules in one file: libconfuse takes quadratic time over them. */
+#define HG_MAX_RULES_PER_FILE 10000
+/* The policy and all its includes together. */
+#define HG_MAX_POLICY_FILES 1024
+
+/* Grows *vp (an array of `size`-byte items, *cap of them) to hold `need`. */
+static inline bool
+hg_grow (void *vp, size_t *cap, size_t need, size_t size)
+{
+  void **v = vp;
+  if (need <= *cap)
+    return true;
+  size_t c = *cap ? *cap : 8;
+  while (c < need)
+    c *= 2;
+  void *nv = realloc (*v, c * size);
+  if (!nv)
+    return false;
+  *v = nv;
+  *cap = c;
+  return true;
+}
 
 struct hg_rule
 {

@@ -15,7 +15,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "load_internal.h"
+#include "precheck.h"
 
 enum tok
 {

@@ -19,7 +19,7 @@
 #include <strings.h>
 
 #include "cleanup.h"
-#include "sqllex_int.h"
+#include "sqltok.h"
 
 static uint64_t
 count_lines (const char *p, size_t n)

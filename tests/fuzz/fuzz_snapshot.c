@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "load_internal.h"
+#include "snapfmt.h"
 #include "snapshot.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "load_internal.h"
+#include "snapfmt.h"
 #include "snapshot.h"
 
 static char root[64];     /* the temporary directory */
