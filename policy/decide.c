@@ -470,8 +470,9 @@ decide_guarded (struct decision *d, hg_error **err)
 }
 
 int
-hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
-                  hg_error **err)
+hg_decide (const hg_policy *p, const struct hg_request *req,
+           bool (*user_matches) (const char *item, const char *user), hg_verdict **out,
+           hg_error **err)
 {
   if (!p || !req || !out || !request_valid (req))
     return hg_fail (err, HG_ERR_INVALID, "hg_policy_decide: invalid request");
@@ -493,7 +494,7 @@ hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict *
       return 0;
     }
 
-  struct decision d = { .p = p, .req = req, .v = v };
+  struct decision d = { .p = p, .req = req, .v = v, .cache.user_matches = user_matches };
   int r = decide_guarded (&d, err);
   free (d.best.explanation);
   free (d.best.runs);
@@ -504,4 +505,11 @@ hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict *
     }
   *out = v;
   return 0;
+}
+
+int
+hg_policy_decide_no_nss (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                         hg_error **err)
+{
+  return hg_decide (p, req, NULL, out, err);
 }

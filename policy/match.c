@@ -291,11 +291,11 @@ static bool
 user_matches_cached (struct hg_match_cache *c, const char *item, const char *user)
 {
   if (item[0] != '%')
-    return hg_user_matches (item, user);
+    return hg_glob_name (item, user, false);
   for (size_t i = 0; i < c->n; i++)
     if (strcmp (c->e[i].item, item) == 0 && strcmp (c->e[i].user, user) == 0)
       return c->e[i].result;
-  bool r = hg_user_matches (item, user);
+  bool r = c->user_matches (item, user);
   if (c->n < HG_USER_CACHE_SIZE)
     {
       c->e[c->n].item = item;
@@ -303,6 +303,16 @@ user_matches_cached (struct hg_match_cache *c, const char *item, const char *use
       c->e[c->n++].result = r;
     }
   return r;
+}
+
+/* Whether r has a %group item, which asks NSS. */
+static bool
+has_group_item (const struct hg_rule *r)
+{
+  for (size_t i = 0; i < r->n_users; i++)
+    if (r->users[i][0] == '%')
+      return true;
+  return false;
 }
 
 /* The caller, or the target of sudo -u: either matching applies the rule. */
@@ -401,7 +411,7 @@ hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_
     return HG_MATCH_NO;
   /* Even the sudo -u target alone is not enough: a %group item asks NSS,
    * which a request without the caller's name means to avoid. */
-  if (r->n_users > 0 && !f->req->user)
+  if (r->n_users > 0 && (!f->req->user || (!cache->user_matches && has_group_item (r))))
     return HG_MATCH_NEEDS_USER;
   if (!match_users (r, f, cache, m))
     return HG_MATCH_NO;

@@ -4,14 +4,15 @@
  * included.  A group or user that does not exist matches nothing; a lookup
  * that fails for another reason (NSS backend down, out of memory) counts as
  * a match, because a rule that should have applied is worse than one that
- * applied once too often. */
+ * applied once too often.  hg_policy_decide is here, with the lookups it
+ * links; decide.c's hg_policy_decide_no_nss links none. */
 #define _GNU_SOURCE
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "decide.h"
 
 /* NSS buffers grow up to this before we give up. */
 #define NSS_BUF_MAX (1u << 20)
@@ -135,4 +136,13 @@ hg_user_matches (const char *item, const char *user)
   if (item[0] == '%')
     return item[1] && group_has_member (item + 1, user);
   return hg_glob_name (item, user, false);
+}
+
+/* Here, beside the lookups it links: a static program calls
+ * hg_policy_decide_no_nss (decide.c) instead, and links none of this. */
+int
+hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                  hg_error **err)
+{
+  return hg_decide (p, req, hg_user_matches, out, err);
 }
