@@ -168,6 +168,16 @@ offer_unknown (struct decision *d, char *expl)
   return offer_escalation (d, HG_ACTION_CONFIRM, expl);
 }
 
+/* A shell string whose commands cannot all be known (list->unknowable). */
+static int
+offer_unknowable (struct decision *d, const char *why)
+{
+  char *expl = NULL;
+  if (asprintf (&expl, "cannot know every command it runs: %s", why) < 0)
+    expl = NULL;
+  return offer_unknown (d, expl);
+}
+
 static int
 check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
 {
@@ -249,12 +259,7 @@ check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg
       /* A shell running the script file is the script itself, decided
        * above by its own names, as a script always was. */
       if (r == 0 && inner.unknowable && !real.script)
-        {
-          char *expl = NULL;
-          if (asprintf (&expl, "cannot know every command it runs: %s", inner.unknowable) < 0)
-            expl = NULL;
-          r = offer_unknown (d, expl);
-        }
+        r = offer_unknowable (d, inner.unknowable);
       hg_cmd_list_free (&inner);
     }
   hg_simple_cmd_clear (&real);
@@ -452,12 +457,7 @@ decide_guarded (struct decision *d, hg_error **err)
   for (size_t i = 0; r == 0 && i < list.n; i++)
     r = check_command (d, &list.items[i], i == 0, 0);
   if (r == 0 && list.unknowable)
-    {
-      char *expl = NULL;
-      if (asprintf (&expl, "cannot know every command it runs: %s", list.unknowable) < 0)
-        expl = NULL;
-      r = offer_unknown (d, expl);
-    }
+    r = offer_unknowable (d, list.unknowable);
   if (r == 0)
     r = conclude (d);
   if (own_list)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cleanup.h"
 #include "lazyre.h"
@@ -111,6 +112,20 @@ bool hg_glob_path (const char *pattern, const char *path);
 bool hg_glob_path_related (const char *pattern, const char *path);
 /* Whether a pattern holds glob characters. */
 bool hg_glob_is_literal (const char *pattern);
+
+static inline const char *
+hg_base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* A login shell's name (-bash, as sudo -i runs it) without its dash. */
+static inline const char *
+hg_login_name (const char *name)
+{
+  return name[0] == '-' && name[1] ? name + 1 : name;
+}
 
 /* ---- paths.c ---- */
 

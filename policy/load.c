@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build.h"
 #include "schema.h"
 #include "snapshot.h"
 

@@ -13,13 +13,6 @@
 
 /* ---- the facts of a command ---- */
 
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  return slash ? slash + 1 : path;
-}
-
 static void
 add_unique (const char **v, size_t *n, const char *s)
 {
@@ -45,7 +38,7 @@ add_program (struct hg_cmd_facts *f, char *s)
     }
   f->owned[f->n_owned++] = s;
   add_unique (f->paths, &f->n_paths, s);
-  add_unique (f->names, &f->n_names, base_name (s));
+  add_unique (f->names, &f->n_names, hg_base_name (s));
 }
 
 static bool
@@ -110,10 +103,9 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
   f->req = req;
   f->outer = outer;
   const char *arg0 = cmd->argv[0];
-  const char *name0 = base_name (arg0);
+  const char *name0 = hg_base_name (arg0);
   add_unique (f->names, &f->n_names, name0);
-  if (name0[0] == '-' && name0[1])
-    add_unique (f->names, &f->n_names, name0 + 1); /* a login shell: -bash is bash */
+  add_unique (f->names, &f->n_names, hg_login_name (name0)); /* -bash is bash */
   if (arg0[0] == '/')
     add_unique (f->paths, &f->n_paths, arg0);
 
@@ -472,7 +464,7 @@ hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f, const 
   int err = 0;
   if (!m->cmd_glob)
     err |= append (&s, "any program ('%s')", f->cmd->argv[0]);
-  else if (strcmp (m->cmd_subject, base_name (f->cmd->argv[0])) != 0
+  else if (strcmp (m->cmd_subject, hg_base_name (f->cmd->argv[0])) != 0
            && strcmp (m->cmd_subject, f->cmd->argv[0]) != 0)
     err |= append (&s, "command matched '%s' with '%s' (what '%s' runs)", m->cmd_glob,
                    m->cmd_subject, f->cmd->argv[0]);

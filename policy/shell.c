@@ -75,14 +75,14 @@ open_paren (struct parser *p, const char *s, size_t *ip, unsigned depth, struct 
     {
       c->state = ST_START;
       *ip += 2;
-      return hg_sh_scan_arith (p, s, ip, depth + 1);
+      return hg_sh_scan_to_close (p, s, ip, depth + 1, ')');
     }
   if (c->state != ST_START && c->state != ST_PROGRAM && c->state != ST_TIME_OPTS)
     return unknowable (p, "an unexpected (", true);
   if (arith)
     {
       *ip += 2;
-      return hg_sh_scan_arith (p, s, ip, depth + 1);
+      return hg_sh_scan_to_close (p, s, ip, depth + 1, ')');
     }
   return hg_sh_scan_subst (p, s, ip, depth + 1);
 }

@@ -171,7 +171,7 @@ is_digit (char c)
 /* ---- shell_word.c ---- */
 
 int hg_sh_read_word (struct parser *p, const char *s, size_t *ip, unsigned depth, struct word *w);
-int hg_sh_scan_arith (struct parser *p, const char *s, size_t *ip, unsigned depth);
+int hg_sh_scan_to_close (struct parser *p, const char *s, size_t *ip, unsigned depth, char close);
 int hg_sh_scan_subst (struct parser *p, const char *s, size_t *ip, unsigned depth);
 
 /* ---- shell_ansi.c ---- */

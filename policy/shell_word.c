@@ -24,17 +24,18 @@ mark_quoted (struct word *w)
 
 /* ---- expansions: scanned for the commands they run, kept as written ---- */
 
-/* s[*ip] is the first character after `$(` or `((`... of an arithmetic
- * expression; reads to the closing `))`. */
+/* s[*ip] is the first character after `$((` or `((` of an arithmetic
+ * expression (close ')': reads to the closing `))`), or after `${` (close
+ * '}': reads to the matching `}`). */
 int
-hg_sh_scan_arith (struct parser *p, const char *s, size_t *ip, unsigned depth)
+hg_sh_scan_to_close (struct parser *p, const char *s, size_t *ip, unsigned depth, char close)
 {
   if (depth > MAX_DEPTH)
     return too_deep (p);
+  char open = close == ')' ? '(' : '{';
   size_t i = *ip;
-  size_t parens = 0;
+  size_t nest = 0;
   int r = 0;
-  cleanup_free char *scratch = NULL;
   struct word w = { 0 };
 
   while (!p->stop)
@@ -42,73 +43,28 @@ hg_sh_scan_arith (struct parser *p, const char *s, size_t *ip, unsigned depth)
       char c = s[i];
       if (c == '\0')
         {
-          r = unknowable (p, "an unterminated arithmetic expression", true);
+          r = unknowable (p, close == ')' ? "an unterminated arithmetic expression"
+                                          : "an unterminated ${", true);
           break;
         }
-      if (c == '(')
-        parens++, i++;
-      else if (c == ')' && parens > 0)
-        parens--, i++;
-      else if (c == ')')
+      if (c == open)
+        nest++, i++;
+      else if (c == close && nest > 0)
+        nest--, i++;
+      else if (c == close)
         {
-          if (s[i + 1] != ')')
+          if (close == ')' && s[i + 1] != ')')
             {
               /* $( (cmd) ...): a substitution that starts with a subshell. */
               r = unknowable (p, "an ambiguous $(( or ((", true);
               break;
             }
-          i += 2;
+          i += close == ')' ? 2 : 1;
           break;
         }
       else if (is_unit_start (c))
         {
           /* Substitutions inside run; quotes must be skipped whole. */
-          word_reset (&w);
-          size_t before = i;
-          r = read_unit (p, s, &i, depth, &w);
-          if (r < 0)
-            break;
-          if (i == before)
-            i++;
-        }
-      else
-        i++;
-    }
-  word_reset (&w);
-  *ip = i;
-  return r;
-}
-
-/* s[*ip] is the first character after `${`; reads to the matching `}`. */
-static int
-scan_param (struct parser *p, const char *s, size_t *ip, unsigned depth)
-{
-  if (depth > MAX_DEPTH)
-    return too_deep (p);
-  size_t i = *ip;
-  size_t braces = 0;
-  int r = 0;
-  struct word w = { 0 };
-
-  while (!p->stop)
-    {
-      char c = s[i];
-      if (c == '\0')
-        {
-          r = unknowable (p, "an unterminated ${", true);
-          break;
-        }
-      if (c == '{')
-        braces++, i++;
-      else if (c == '}' && braces > 0)
-        braces--, i++;
-      else if (c == '}')
-        {
-          i++;
-          break;
-        }
-      else if (is_unit_start (c))
-        {
           word_reset (&w);
           size_t before = i;
           r = read_unit (p, s, &i, depth, &w);
@@ -178,7 +134,7 @@ read_dollar (struct parser *p, const char *s, size_t *ip, unsigned depth, struct
   if (c == '(' && s[i + 2] == '(')
     {
       i += 3;
-      r = hg_sh_scan_arith (p, s, &i, depth + 1);
+      r = hg_sh_scan_to_close (p, s, &i, depth + 1, ')');
     }
   else if (c == '(')
     {
@@ -188,7 +144,7 @@ read_dollar (struct parser *p, const char *s, size_t *ip, unsigned depth, struct
   else if (c == '{')
     {
       i += 2;
-      r = scan_param (p, s, &i, depth + 1);
+      r = hg_sh_scan_to_close (p, s, &i, depth + 1, '}');
     }
   else if (is_name_start (c))
     for (i++; is_name_char (s[i]); i++)

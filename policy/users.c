@@ -24,55 +24,31 @@ enum lookup
   FAILED,
 };
 
+/* The gid of a group (is_group) or a user's primary gid. */
 static enum lookup
-lookup_gid (const char *group, gid_t *gid)
+lookup_gid (const char *name, bool is_group, gid_t *gid)
 {
   size_t size = 1024;
   for (;;)
     {
       cleanup_free char *buf = malloc (size);
-      struct group gr, *res = NULL;
+      struct group gr, *gres = NULL;
+      struct passwd pw, *pres = NULL;
       if (!buf)
         return FAILED;
-      int r = getgrnam_r (group, &gr, buf, size, &res);
+      int r = is_group ? getgrnam_r (name, &gr, buf, size, &gres)
+                       : getpwnam_r (name, &pw, buf, size, &pres);
       if (r == ERANGE && size < NSS_BUF_MAX)
         {
           size *= 2;
           continue;
         }
-      if (r == 0 && res)
+      if (r == 0 && (gres || pres))
         {
-          *gid = gr.gr_gid;
+          *gid = gres ? gr.gr_gid : pw.pw_gid;
           return FOUND;
         }
       /* 0, ENOENT, ESRCH, EBADF, EPERM: "not found" per getgrnam_r(3). */
-      if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
-        return NOT_FOUND;
-      return FAILED;
-    }
-}
-
-static enum lookup
-lookup_primary_gid (const char *user, gid_t *gid)
-{
-  size_t size = 1024;
-  for (;;)
-    {
-      cleanup_free char *buf = malloc (size);
-      struct passwd pw, *res = NULL;
-      if (!buf)
-        return FAILED;
-      int r = getpwnam_r (user, &pw, buf, size, &res);
-      if (r == ERANGE && size < NSS_BUF_MAX)
-        {
-          size *= 2;
-          continue;
-        }
-      if (r == 0 && res)
-        {
-          *gid = pw.pw_gid;
-          return FOUND;
-        }
       if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
         return NOT_FOUND;
       return FAILED;
@@ -107,7 +83,7 @@ static bool
 group_has_member (const char *group, const char *user)
 {
   gid_t gid, primary;
-  switch (lookup_gid (group, &gid))
+  switch (lookup_gid (group, true, &gid))
     {
     case NOT_FOUND:
       return false;
@@ -116,7 +92,7 @@ group_has_member (const char *group, const char *user)
     case FOUND:
       break;
     }
-  switch (lookup_primary_gid (user, &primary))
+  switch (lookup_gid (user, false, &primary))
     {
     case NOT_FOUND:
       return false;
