@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "precheck.h"
 #include "snapfmt.h"
 #include "snapshot.h"
 
