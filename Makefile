@@ -250,6 +250,7 @@ demo:
 
 check:
 	tests/lint-bats tests/bats/*.bats
+	tests/lint-house
 	$(MAKE) check-suites
 	$(MAKE) BUILD=$(BUILD)-asan SANITIZE=1 check-suites
 	$(MAKE) check-fuzz-replay

@@ -3,7 +3,7 @@
  * validation compiled it), so that the cfg_t can be freed at once. */
 #include <string.h>
 
-#include "load_internal.h"
+#include "build.h"
 #include "sqlkind.h"
 
 static int
@@ -171,49 +171,9 @@ hg_build (struct hg_policy *p, size_t *rules_cap, cfg_t *cfg, const struct hg_pa
 }
 
 void
-hg_schema_finish (struct hg_policy *p)
-{
-  struct hg_settings *s = &p->settings;
-  s->hosts = (const char *const *) p->hosts;
-  s->redact = (const char *const *) p->redact;
-  s->approvers = p->approvers;
-  s->spool = p->spool;
-  s->log_dir = p->log_dir;
-  s->shell = p->shell;
-  s->notify = p->notify;
-  s->break_glass = p->break_glass;
-}
-
-void
 hg_includes_clear (struct hg_includes *inc)
 {
   strv_free (inc->patterns);
   free (inc->lines);
   *inc = (struct hg_includes) { 0 };
-}
-
-void
-hg_rule_clear_regexes (struct hg_rule *r)
-{
-  for (size_t i = 0; i < r->n_args; i++)
-    hg_lazy_re_clear (&r->args[i]);
-  free (r->args);
-  r->args = NULL;
-  r->n_args = 0;
-}
-
-void
-hg_rule_clear (struct hg_rule *r)
-{
-  free (r->name);
-  free (r->file);
-  strv_free (r->commands);
-  strv_free (r->args_src);
-  for (size_t i = 0; i < r->n_args; i++)
-    hg_lazy_re_clear (&r->args[i]);
-  free (r->args);
-  strv_free (r->paths);
-  strv_free (r->users);
-  free (r->message);
-  *r = (struct hg_rule) { 0 };
 }

@@ -167,6 +167,16 @@ offer_unknown (struct decision *d, char *expl)
   return offer_escalation (d, HG_ACTION_CONFIRM, expl);
 }
 
+/* A shell string whose commands cannot all be known (list->unknowable). */
+static int
+offer_unknowable (struct decision *d, const char *why)
+{
+  char *expl = NULL;
+  if (asprintf (&expl, "cannot know every command it runs: %s", why) < 0)
+    expl = NULL;
+  return offer_unknown (d, expl);
+}
+
 static int
 check_rule (struct decision *d, const struct hg_rule *r, struct hg_cmd_facts *f)
 {
@@ -248,12 +258,7 @@ check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg
       /* A shell running the script file is the script itself, decided
        * above by its own names, as a script always was. */
       if (r == 0 && inner.unknowable && !real.script)
-        {
-          char *expl = NULL;
-          if (asprintf (&expl, "cannot know every command it runs: %s", inner.unknowable) < 0)
-            expl = NULL;
-          r = offer_unknown (d, expl);
-        }
+        r = offer_unknowable (d, inner.unknowable);
       hg_cmd_list_free (&inner);
     }
   hg_simple_cmd_clear (&real);
@@ -451,12 +456,7 @@ decide_guarded (struct decision *d, hg_error **err)
   for (size_t i = 0; r == 0 && i < list.n; i++)
     r = check_command (d, &list.items[i], i == 0, 0);
   if (r == 0 && list.unknowable)
-    {
-      char *expl = NULL;
-      if (asprintf (&expl, "cannot know every command it runs: %s", list.unknowable) < 0)
-        expl = NULL;
-      r = offer_unknown (d, expl);
-    }
+    r = offer_unknowable (d, list.unknowable);
   if (r == 0)
     r = conclude (d);
   if (own_list)
@@ -469,8 +469,9 @@ decide_guarded (struct decision *d, hg_error **err)
 }
 
 int
-hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
-                  hg_error **err)
+hg_decide (const hg_policy *p, const struct hg_request *req,
+           bool (*user_matches) (const char *item, const char *user), hg_verdict **out,
+           hg_error **err)
 {
   if (!p || !req || !out || !request_valid (req))
     return hg_fail (err, HG_ERR_INVALID, "hg_policy_decide: invalid request");
@@ -492,7 +493,7 @@ hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict *
       return 0;
     }
 
-  struct decision d = { .p = p, .req = req, .v = v };
+  struct decision d = { .p = p, .req = req, .v = v, .cache.user_matches = user_matches };
   int r = decide_guarded (&d, err);
   free (d.best.explanation);
   free (d.best.runs);
@@ -503,4 +504,11 @@ hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict *
     }
   *out = v;
   return 0;
+}
+
+int
+hg_policy_decide_no_nss (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                         hg_error **err)
+{
+  return hg_decide (p, req, NULL, out, err);
 }

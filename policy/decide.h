@@ -84,7 +84,15 @@ struct hg_match_cache
     bool result;
   } e[HG_USER_CACHE_SIZE];
   size_t n;
+  /* users.c's hg_user_matches, for %group items; NULL without the name
+   * service (hg_policy_decide_no_nss): a rule with one needs the user. */
+  bool (*user_matches) (const char *item, const char *user);
 };
+
+/* hg_policy_decide, with user_matches as above. */
+int hg_decide (const hg_policy *p, const struct hg_request *req,
+               bool (*user_matches) (const char *item, const char *user), hg_verdict **out,
+               hg_error **err);
 
 enum hg_match_result hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f,
                                     struct hg_match_cache *cache, struct hg_match *m);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lazyre.h"
 #include "policy.h"
@@ -20,6 +21,30 @@
  * (Debian 12's libconfuse recurses without bound on nested sections). */
 #define HG_MAX_BRACE_DEPTH 2
 #define HG_MAX_INCLUDE_DEPTH 8
+/* A policy file larger than this is refused before it is parsed. */
+#define HG_MAX_POLICY_BYTES (4u << 20)
+/* Rules in one file: libconfuse takes quadratic time over them. */
+#define HG_MAX_RULES_PER_FILE 10000
+/* The policy and all its includes together. */
+#define HG_MAX_POLICY_FILES 1024
+
+/* Grows *vp (an array of `size`-byte items, *cap of them) to hold `need`. */
+static inline bool
+hg_grow (void *vp, size_t *cap, size_t need, size_t size)
+{
+  void **v = vp;
+  if (need <= *cap)
+    return true;
+  size_t c = *cap ? *cap : 8;
+  while (c < need)
+    c *= 2;
+  void *nv = realloc (*v, c * size);
+  if (!nv)
+    return false;
+  *v = nv;
+  *cap = c;
+  return true;
+}
 
 struct hg_rule
 {
@@ -74,6 +99,20 @@ bool hg_glob_path (const char *pattern, const char *path);
 bool hg_glob_path_related (const char *pattern, const char *path);
 /* Whether a pattern holds glob characters. */
 bool hg_glob_is_literal (const char *pattern);
+
+static inline const char *
+hg_base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* A login shell's name (-bash, as sudo -i runs it) without its dash. */
+static inline const char *
+hg_login_name (const char *name)
+{
+  return name[0] == '-' && name[1] ? name + 1 : name;
+}
 
 /* ---- paths.c ---- */
 

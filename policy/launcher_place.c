@@ -9,13 +9,6 @@
 #include "internal.h"
 #include "launchers.h"
 
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  return slash ? slash + 1 : path;
-}
-
 /* dir after `cd`-ing to `to` from `from` (NULL: the request's cwd). */
 static char *
 path_join (const char *from, const char *to)
@@ -36,7 +29,7 @@ hg_place_under_root (struct hg_simple_cmd *item, const char *root)
   size_t n = strlen (root);
   while (n > 0 && root[n - 1] == '/')
     n--;
-  if (n == 0 || (item->argc > 0 && hg_is_shell (base_name (item->argv[0]))))
+  if (n == 0 || (item->argc > 0 && hg_is_shell (hg_base_name (item->argv[0]))))
     return 0; /* chroot /: nothing moves; a shell's string is rewritten once parsed */
   for (size_t i = 1; i < item->argc; i++)
     {

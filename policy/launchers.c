@@ -173,13 +173,6 @@ launcher_label (const struct launcher *l, const struct inner *in)
   return steal_pointer (&s);
 }
 
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  return slash ? slash + 1 : path;
-}
-
 static int look_into (struct look *lk, size_t idx, unsigned depth);
 
 static int
@@ -239,7 +232,7 @@ look_into_shell (struct look *lk, size_t idx, unsigned depth)
   cleanup_free char *via = NULL;
   cleanup_free char *as_user = c->as_user ? strdup (c->as_user) : NULL;
   cleanup_free char *root = c->root ? strdup (c->root) : NULL;
-  if (asprintf (&label, "%s -c", base_name (c->argv[0])) < 0)
+  if (asprintf (&label, "%s -c", hg_base_name (c->argv[0])) < 0)
     label = NULL;
   if (label)
     via = join_via (c->via, label);
@@ -544,9 +537,7 @@ look_into (struct look *lk, size_t idx, unsigned depth)
   const char *hidden = hg_hidden_builtin (c);
   if (hidden)
     return unknowable (lk, hidden);
-  const char *name = base_name (c->argv[0]);
-  if (name[0] == '-' && name[1])
-    name++; /* a login shell (sudo -i runs -bash --login -c CMD) */
+  const char *name = hg_login_name (hg_base_name (c->argv[0])); /* sudo -i: -bash --login -c */
   if (hg_is_shell (name))
     return look_into_shell (lk, idx, depth);
   const struct launcher *l = hg_find_launcher (name);

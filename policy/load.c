@@ -1,5 +1,5 @@
 /* Loading a policy: reading its files (and, for run and shell, trusting
- * them), following `include`, and the accessors of the result.
+ * them), following `include`; the result is object.c's.
  *
  * Not reentrant: libconfuse's lexer is global.  Load policies from one
  * thread at a time.
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "load_internal.h"
+#include "schema.h"
 #include "snapshot.h"
 
 struct link
@@ -46,40 +46,6 @@ static int load_text (struct loader *ld, const char *name, const char *text, siz
                       const struct stat *st, hg_error **err);
 
 /* ---- reading one file ---- */
-
-static int
-check_owner_mode (const char *what, const char *path, const struct stat *st, hg_error **err)
-{
-  if (st->st_uid != 0)
-    return hg_fail (err, HG_ERR_UNTRUSTED, "%s%s: owned by uid %u, not root", what, path,
-                    (unsigned) st->st_uid);
-  if (st->st_mode & 022)
-    return hg_fail (err, HG_ERR_UNTRUSTED, "%s%s: writable by group or others (mode %04o)", what,
-                    path, (unsigned) (st->st_mode & 07777));
-  return 0;
-}
-
-int
-hg_check_trusted (const char *path, const struct stat *st, hg_error **err)
-{
-  if (!S_ISREG (st->st_mode))
-    return hg_fail (err, HG_ERR_UNTRUSTED, "%s: not a regular file", path);
-  int r = check_owner_mode ("", path, st, err);
-  if (r < 0)
-    return r;
-
-  cleanup_free char *copy = strdup (path);
-  if (!copy)
-    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
-  const char *dir = dirname (copy);
-  struct stat dst;
-  if (stat (dir, &dst) < 0)
-    return hg_fail (err, HG_ERR_IO, "%s: %s", dir, strerror (errno));
-  cleanup_free char *what = NULL;
-  if (asprintf (&what, "%s: its directory ", path) < 0)
-    return hg_fail (err, HG_ERR_NOMEM, "out of memory");
-  return check_owner_mode (what, dir, &dst, err);
-}
 
 static int
 open_policy (const char *path, unsigned flags, hg_error **err)
@@ -338,7 +304,7 @@ load (const char *path, const char *name, const char *text, size_t len, unsigned
     r = load_text (&ld, name, text, len, path ? &st : NULL, err);
   if (r == 0)
     {
-      hg_schema_finish (p);
+      hg_settings_fill (p);
       r = hg_index_build (p, err);
     }
   if (r < 0)
@@ -414,56 +380,4 @@ hg_policy_load_buffer (const char *name, const char *text, size_t len, unsigned 
   if (!text)
     return hg_fail (err, HG_ERR_INVALID, "hg_policy_load_buffer: no text");
   return load (NULL, name, text, len, flags, NULL, out, err);
-}
-
-void
-hg_policy_free (hg_policy *p)
-{
-  if (!p)
-    return;
-  hg_index_free (p->index);
-  for (size_t i = 0; i < p->n_rules; i++)
-    {
-      if (p->arena)
-        hg_rule_clear_regexes (&p->rules[i]);
-      else
-        hg_rule_clear (&p->rules[i]);
-    }
-  free (p->rules);
-  if (p->arena)
-    {
-      free (p->arena);
-      free (p);
-      return;
-    }
-  strv_free (p->hosts);
-  strv_free (p->redact);
-  free (p->approvers);
-  free (p->spool);
-  free (p->log_dir);
-  free (p->shell);
-  free (p->notify);
-  free (p->break_glass);
-  free (p);
-}
-
-const struct hg_settings *
-hg_policy_settings (const hg_policy *p)
-{
-  return &p->settings;
-}
-
-bool
-hg_policy_guards_host (const hg_policy *p, const char *short_name, const char *fqdn)
-{
-  for (size_t i = 0; p && i < p->settings.n_hosts; i++)
-    if (hg_glob_name (p->hosts[i], short_name, true) || hg_glob_name (p->hosts[i], fqdn, true))
-      return true;
-  return false;
-}
-
-size_t
-hg_policy_rule_count (const hg_policy *p)
-{
-  return p ? p->n_rules : 0;
 }

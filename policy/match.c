@@ -12,13 +12,6 @@
 
 /* ---- the facts of a command ---- */
 
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  return slash ? slash + 1 : path;
-}
-
 static void
 add_unique (const char **v, size_t *n, const char *s)
 {
@@ -44,7 +37,7 @@ add_program (struct hg_cmd_facts *f, char *s)
     }
   f->owned[f->n_owned++] = s;
   add_unique (f->paths, &f->n_paths, s);
-  add_unique (f->names, &f->n_names, base_name (s));
+  add_unique (f->names, &f->n_names, hg_base_name (s));
 }
 
 static bool
@@ -109,10 +102,9 @@ hg_cmd_facts_init (struct hg_cmd_facts *f, const struct hg_simple_cmd *cmd, bool
   f->req = req;
   f->outer = outer;
   const char *arg0 = cmd->argv[0];
-  const char *name0 = base_name (arg0);
+  const char *name0 = hg_base_name (arg0);
   add_unique (f->names, &f->n_names, name0);
-  if (name0[0] == '-' && name0[1])
-    add_unique (f->names, &f->n_names, name0 + 1); /* a login shell: -bash is bash */
+  add_unique (f->names, &f->n_names, hg_login_name (name0)); /* -bash is bash */
   if (arg0[0] == '/')
     add_unique (f->paths, &f->n_paths, arg0);
 
@@ -290,11 +282,11 @@ static bool
 user_matches_cached (struct hg_match_cache *c, const char *item, const char *user)
 {
   if (item[0] != '%')
-    return hg_user_matches (item, user);
+    return hg_glob_name (item, user, false);
   for (size_t i = 0; i < c->n; i++)
     if (strcmp (c->e[i].item, item) == 0 && strcmp (c->e[i].user, user) == 0)
       return c->e[i].result;
-  bool r = hg_user_matches (item, user);
+  bool r = c->user_matches (item, user);
   if (c->n < HG_USER_CACHE_SIZE)
     {
       c->e[c->n].item = item;
@@ -302,6 +294,16 @@ user_matches_cached (struct hg_match_cache *c, const char *item, const char *use
       c->e[c->n++].result = r;
     }
   return r;
+}
+
+/* Whether r has a %group item, which asks NSS. */
+static bool
+has_group_item (const struct hg_rule *r)
+{
+  for (size_t i = 0; i < r->n_users; i++)
+    if (r->users[i][0] == '%')
+      return true;
+  return false;
 }
 
 /* The caller, or the target of sudo -u: either matching applies the rule. */
@@ -400,7 +402,7 @@ hg_match_rule (const struct hg_rule *r, struct hg_cmd_facts *f, struct hg_match_
     return HG_MATCH_NO;
   /* Even the sudo -u target alone is not enough: a %group item asks NSS,
    * which a request without the caller's name means to avoid. */
-  if (r->n_users > 0 && !f->req->user)
+  if (r->n_users > 0 && (!f->req->user || (!cache->user_matches && has_group_item (r))))
     return HG_MATCH_NEEDS_USER;
   if (!match_users (r, f, cache, m))
     return HG_MATCH_NO;
@@ -461,7 +463,7 @@ hg_match_describe (const struct hg_rule *r, const struct hg_cmd_facts *f, const 
   int err = 0;
   if (!m->cmd_glob)
     err |= append (&s, "any program ('%s')", f->cmd->argv[0]);
-  else if (strcmp (m->cmd_subject, base_name (f->cmd->argv[0])) != 0
+  else if (strcmp (m->cmd_subject, hg_base_name (f->cmd->argv[0])) != 0
            && strcmp (m->cmd_subject, f->cmd->argv[0]) != 0)
     err |= append (&s, "command matched '%s' with '%s' (what '%s' runs)", m->cmd_glob,
                    m->cmd_subject, f->cmd->argv[0]);

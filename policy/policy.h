@@ -161,6 +161,14 @@ typedef struct hg_verdict hg_verdict;
 
 int hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
                       hg_error **err);
+/* The same without the name service, for a static program (the first
+ * stage), which must link no NSS code and links none through this: a
+ * reached rule with a `users` %group item fails with HG_ERR_NEEDS_USER
+ * instead of asking who is in the group. */
+int hg_policy_decide_no_nss (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                             hg_error **err);
+typedef int hg_decide_fn (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                          hg_error **err);
 
 enum hg_action hg_verdict_action (const hg_verdict *v);
 /* The deciding rule, or NULL when no rule decided (default, unguarded host,

@@ -14,7 +14,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "load_internal.h"
+#include "precheck.h"
 
 enum tok
 {

@@ -120,19 +120,12 @@ static const struct
   { "--glibc-hwcaps-prepend", true, false }, { "--glibc-hwcaps-mask", true, false },
 };
 
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  return slash ? slash + 1 : path;
-}
-
 static int
 real_kind_of (const char *const *programs, size_t n, enum real_kind *kind)
 {
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < sizeof real_launchers / sizeof *real_launchers; k++)
-      if (fnmatch (real_launchers[k].glob, base_name (programs[i]), 0) == 0)
+      if (fnmatch (real_launchers[k].glob, hg_base_name (programs[i]), 0) == 0)
         {
           *kind = real_launchers[k].kind;
           return 1;
@@ -278,9 +271,7 @@ static int
 from_multicall (const struct hg_simple_cmd *cmd, const char *program, struct hg_simple_cmd *out,
                 char **why)
 {
-  const char *name0 = base_name (cmd->argv[0]);
-  if (name0[0] == '-' && name0[1])
-    name0++; /* a login shell's -sh, as busybox reads it */
+  const char *name0 = hg_login_name (hg_base_name (cmd->argv[0])); /* -sh, as busybox reads it */
   size_t from = 1;
   const char *applet = name0;
   if (is_multicall_name (name0))
@@ -289,14 +280,14 @@ from_multicall (const struct hg_simple_cmd *cmd, const char *program, struct hg_
         return HG_REAL_SELF; /* --list, --install, --help: no applet runs */
       if (cmd->dynamic && cmd->dynamic[1])
         return unknown (why, "cannot know which applet of %s `%s` runs", program, cmd->argv[1]);
-      applet = base_name (cmd->argv[1]);
+      applet = hg_base_name (cmd->argv[1]);
       from = 2;
     }
   if (!*applet)
     return HG_REAL_SELF;
   const char *head_words[1] = { applet };
   if (set_words (out, head_words, 1, cmd, from) < 0
-      || set_via (out, cmd, "%s applet %s", base_name (program), applet) < 0)
+      || set_via (out, cmd, "%s applet %s", hg_base_name (program), applet) < 0)
     return -1;
   out->applet = true;
   return HG_REAL_OTHER;
@@ -330,7 +321,7 @@ from_loader (const struct hg_simple_cmd *cmd, const char *program, const char *c
     return -1;
   const char *head_words[1] = { abs ? abs : prog };
   if (set_words (out, head_words, 1, cmd, i + 1) < 0
-      || set_via (out, cmd, "loader %s", base_name (program)) < 0)
+      || set_via (out, cmd, "loader %s", hg_base_name (program)) < 0)
     return -1;
   return HG_REAL_OTHER;
 }
@@ -363,9 +354,8 @@ hg_real_command (const struct hg_simple_cmd *cmd, const char *const *programs, s
    * is busybox's own applet running rm. */
   if (cmd->applet)
     {
-      const char *n0 = base_name (cmd->argv[0]);
-      return is_multicall_name (n0[0] == '-' ? n0 + 1 : n0) ? from_multicall (cmd, program, out, why)
-                                                             : HG_REAL_SELF;
+      const char *n0 = hg_login_name (hg_base_name (cmd->argv[0]));
+      return is_multicall_name (n0) ? from_multicall (cmd, program, out, why) : HG_REAL_SELF;
     }
   if (!real_kind_of (programs, n_programs, &kind))
     return HG_REAL_SELF;

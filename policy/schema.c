@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "load_internal.h"
+#include "precheck.h"
+#include "schema.h"
 #include "sqlkind.h"
 
 /* Defaults, as DESIGN.md's example shows them.  `approvers` defaults to

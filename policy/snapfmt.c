@@ -8,8 +8,7 @@
 #include <endian.h>
 #include <string.h>
 
-#include "load_internal.h"
-#include "snapshot.h"
+#include "snapfmt.h"
 #include "sqlkind.h"
 
 #define MAGIC "HGSNAP\r\n"
@@ -435,7 +434,7 @@ hg_snapshot_decode (const void *buf, size_t len, char **policy_path, struct hg_s
   in.bad |= in.left != 0;
   if (!in.bad)
     {
-      hg_schema_finish (p);
+      hg_settings_fill (p);
       in.bad = hg_index_build (p, NULL) < 0;
     }
   if (in.bad)

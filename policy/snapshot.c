@@ -30,48 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "load_internal.h"
+#include "snapfmt.h"
 #include "snapshot.h"
 
 #define HG_SNAPSHOT_SETTLE 2
-
-void
-hg_source_set_stat (struct hg_source *s, const struct stat *st)
-{
-  s->exists = st != NULL;
-  if (!st)
-    return;
-  s->dev = st->st_dev;
-  s->ino = st->st_ino;
-  s->size = s->is_dir ? 0 : (uint64_t) st->st_size;
-  s->mtime_s = st->st_mtim.tv_sec;
-  s->mtime_ns = st->st_mtim.tv_nsec;
-  s->ctime_s = st->st_ctim.tv_sec;
-  s->ctime_ns = st->st_ctim.tv_nsec;
-}
-
-int
-hg_sources_add (struct hg_sources *s, const char *path, bool is_dir, const struct stat *st)
-{
-  if (!hg_grow (&s->v, &s->cap, s->n + 1, sizeof *s->v))
-    return -1;
-  struct hg_source *src = &s->v[s->n];
-  *src = (struct hg_source) { .path = strdup (path), .is_dir = is_dir };
-  if (!src->path)
-    return -1;
-  hg_source_set_stat (src, st);
-  s->n++;
-  return 0;
-}
-
-void
-hg_sources_clear (struct hg_sources *s)
-{
-  for (size_t i = 0; i < s->n; i++)
-    free (s->v[i].path);
-  free (s->v);
-  *s = (struct hg_sources) { 0 };
-}
 
 static bool
 same_source (const struct hg_source *a, const struct hg_source *b)

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "util/util.h"
-#include "sqllex_int.h"
+#include "sqltok.h"
 
 static uint64_t
 count_lines (const char *p, size_t n)

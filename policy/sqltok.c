@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sqllex_int.h"
+#include "sqltok.h"
 
 /* Letters, digits, _ and $, and every byte of a UTF-8 sequence (MariaDB
  * takes them in unquoted names). */

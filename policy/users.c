@@ -4,13 +4,14 @@
  * included.  A group or user that does not exist matches nothing; a lookup
  * that fails for another reason (NSS backend down, out of memory) counts as
  * a match, because a rule that should have applied is worse than one that
- * applied once too often. */
+ * applied once too often.  hg_policy_decide is here, with the lookups it
+ * links; decide.c's hg_policy_decide_no_nss links none. */
 #include <grp.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "decide.h"
 
 /* NSS buffers grow up to this before we give up. */
 #define NSS_BUF_MAX (1u << 20)
@@ -22,55 +23,31 @@ enum lookup
   FAILED,
 };
 
+/* The gid of a group (is_group) or a user's primary gid. */
 static enum lookup
-lookup_gid (const char *group, gid_t *gid)
+lookup_gid (const char *name, bool is_group, gid_t *gid)
 {
   size_t size = 1024;
   for (;;)
     {
       cleanup_free char *buf = malloc (size);
-      struct group gr, *res = NULL;
+      struct group gr, *gres = NULL;
+      struct passwd pw, *pres = NULL;
       if (!buf)
         return FAILED;
-      int r = getgrnam_r (group, &gr, buf, size, &res);
+      int r = is_group ? getgrnam_r (name, &gr, buf, size, &gres)
+                       : getpwnam_r (name, &pw, buf, size, &pres);
       if (r == ERANGE && size < NSS_BUF_MAX)
         {
           size *= 2;
           continue;
         }
-      if (r == 0 && res)
+      if (r == 0 && (gres || pres))
         {
-          *gid = gr.gr_gid;
+          *gid = gres ? gr.gr_gid : pw.pw_gid;
           return FOUND;
         }
       /* 0, ENOENT, ESRCH, EBADF, EPERM: "not found" per getgrnam_r(3). */
-      if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
-        return NOT_FOUND;
-      return FAILED;
-    }
-}
-
-static enum lookup
-lookup_primary_gid (const char *user, gid_t *gid)
-{
-  size_t size = 1024;
-  for (;;)
-    {
-      cleanup_free char *buf = malloc (size);
-      struct passwd pw, *res = NULL;
-      if (!buf)
-        return FAILED;
-      int r = getpwnam_r (user, &pw, buf, size, &res);
-      if (r == ERANGE && size < NSS_BUF_MAX)
-        {
-          size *= 2;
-          continue;
-        }
-      if (r == 0 && res)
-        {
-          *gid = pw.pw_gid;
-          return FOUND;
-        }
       if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
         return NOT_FOUND;
       return FAILED;
@@ -105,7 +82,7 @@ static bool
 group_has_member (const char *group, const char *user)
 {
   gid_t gid, primary;
-  switch (lookup_gid (group, &gid))
+  switch (lookup_gid (group, true, &gid))
     {
     case NOT_FOUND:
       return false;
@@ -114,7 +91,7 @@ group_has_member (const char *group, const char *user)
     case FOUND:
       break;
     }
-  switch (lookup_primary_gid (user, &primary))
+  switch (lookup_gid (user, false, &primary))
     {
     case NOT_FOUND:
       return false;
@@ -134,4 +111,13 @@ hg_user_matches (const char *item, const char *user)
   if (item[0] == '%')
     return item[1] && group_has_member (item + 1, user);
   return hg_glob_name (item, user, false);
+}
+
+/* Here, beside the lookups it links: a static program calls
+ * hg_policy_decide_no_nss (decide.c) instead, and links none of this. */
+int
+hg_policy_decide (const hg_policy *p, const struct hg_request *req, hg_verdict **out,
+                  hg_error **err)
+{
+  return hg_decide (p, req, hg_user_matches, out, err);
 }

@@ -154,11 +154,14 @@ caller_name (void)
 /* What check needs that only the whole program does: NSS (the caller's
  * name, for a `users` item) and the parser.  The first stage (front.c)
  * passes none of it and gets HAND_OVER wherever either would be needed.
- * The NSS lookup is in cmd.c, an object the first stage does not link. */
+ * The NSS lookups are in cmd.c and, for %group items, behind
+ * hg_policy_decide (policy/users.c), which main.c passes: objects the
+ * first stage does not link. */
 struct check_env
 {
   char *(*caller_name) (void);
   int (*load) (const char *path, const char *cache_dir, hg_policy **out, hg_error **err);
+  hg_decide_fn *decide;
 };
 
 enum
@@ -255,7 +258,8 @@ check (int argc, char **argv, const struct check_env *env)
     .has_stdin_fd = in >= 0,
   };
   hg_verdict *v = NULL;
-  int r = hg_policy_decide (policy, &req, &v, &err);
+  hg_decide_fn *decide = env->decide ? env->decide : hg_policy_decide_no_nss;
+  int r = decide (policy, &req, &v, &err);
   if (r == HG_ERR_NEEDS_USER && env->caller_name)
     {
       /* The name is asked for only when a `users` item needs it. */
@@ -267,7 +271,7 @@ check (int argc, char **argv, const struct check_env *env)
           return HG_EXIT_REFUSED;
         }
       req.user = user;
-      r = hg_policy_decide (policy, &req, &v, &err);
+      r = decide (policy, &req, &v, &err);
     }
   if (r < 0)
     return whole ? hg_report_error (err) : HAND_OVER;
@@ -283,9 +287,10 @@ check (int argc, char **argv, const struct check_env *env)
 }
 
 int
-hg_main_check (int argc, char **argv)
+hg_main_check (int argc, char **argv, hg_decide_fn *decide)
 {
-  static const struct check_env whole = { .caller_name = caller_name, .load = load_cached };
+  const struct check_env whole
+      = { .caller_name = caller_name, .load = load_cached, .decide = decide };
   return check (argc, argv, &whole);
 }
 

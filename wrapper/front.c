@@ -34,7 +34,6 @@
 #include "program.h"
 #include "supervise/supervise.h"
 #include "audit/audit.h"
-#include "policy/internal.h" /* hg_user_matches, for the compiler to check the one below */
 #include "runopts.h"
 
 /* main's argv, for the whole program. */
@@ -47,18 +46,6 @@ hand_over (void)
   execv (HG_FULL_PROGRAM, whole_argv);
   hg_warn ("cannot start %s: %s", HG_FULL_PROGRAM, strerror (errno));
   exit (HG_EXIT_NOEXEC);
-}
-
-/* The policy library's users.c asks NSS (getgrnam_r, getgrouplist), which a
- * static libc must not do.  This stage never gets there: its requests carry
- * no user name, and the matcher stops at the first `users` item it reaches
- * with HG_ERR_NEEDS_USER, before it would ask (match.c).  Defined here, it
- * keeps users.c, and NSS, out of the link; were it reached anyway, the
- * whole program decides. */
-bool
-hg_user_matches (const char *item, const char *user)
-{
-  hand_over ();
 }
 
 
@@ -108,7 +95,9 @@ run_if_allowed (int argc, char **argv)
   };
   cleanup_verdict hg_verdict *v = NULL;
   cleanup_error hg_error *err = NULL;
-  if (hg_policy_decide (pol, &req, &v, &err) < 0 || hg_verdict_action (v) != HG_ACTION_ALLOW)
+  /* _no_nss: users.c's NSS lookups stay out of the link (a %group item
+   * reached fails, and the whole program decides) */
+  if (hg_policy_decide_no_nss (pol, &req, &v, &err) < 0 || hg_verdict_action (v) != HG_ACTION_ALLOW)
     return;
   hg_exec_program (exe, cmdv);
 }

@@ -38,7 +38,7 @@ main (int argc, char **argv)
       return 0;
     }
   if (strcmp (sub, "check") == 0)
-    return hg_main_check (argc - 1, argv + 1);
+    return hg_main_check (argc - 1, argv + 1, hg_policy_decide);
   if (strcmp (sub, "policy") == 0)
     {
       if (argc >= 3 && strcmp (argv[2], "lint") == 0)

@@ -38,7 +38,9 @@ void hg_usage (FILE *out);
 int hg_main_run (int argc, char **argv);
 /* `hostguard shell` and hostguard as a login shell (shell.c). */
 int hg_main_shell (int argc, char **argv);
-int hg_main_check (int argc, char **argv);
+/* decide: hg_policy_decide, named by main.c rather than check.c, which the
+ * first stage links too: its %group lookups are NSS. */
+int hg_main_check (int argc, char **argv, hg_decide_fn *decide);
 /* check as the first stage runs it (front.c): from a policy snapshot, and
  * without NSS; -1 when only the whole program can answer. */
 int hg_check_first_stage (int argc, char **argv);

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "policy/load_internal.h"
+#include "policy/precheck.h"
+#include "policy/snapfmt.h"
 #include "policy/snapshot.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

@@ -387,6 +387,52 @@ test_decide_without_user (void **state)
   policy_destroy (p);
 }
 
+/* hg_policy_decide_no_nss (the first stage's): with a user name, a plain
+ * `users` item is matched on it, but a reached rule with a %group item
+ * fails with HG_ERR_NEEDS_USER where hg_policy_decide asks NSS. */
+static void
+test_decide_no_nss (void **state)
+{
+  struct hg_policy *p = policy_from_specs (specs, N_ELEMENTS (specs), false, HG_ACTION_ALLOW);
+  const struct
+  {
+    const char *argv[6];
+    const char *user;
+    int want;
+    enum hg_action action; /* when want is 0 */
+  } cases[] = {
+    { A ("systemctl", "stop", "mariadb"), "root", HG_ERR_NEEDS_USER, 0 }, /* users %root */
+    { A ("psql", "-l"), "postgres", 0, HG_ACTION_CONFIRM },               /* users postgres */
+    { A ("sudo", "-u", "postgres", "psql"), "alice", 0, HG_ACTION_CONFIRM },
+    { A ("psql", "-l"), "alice", 0, HG_ACTION_ALLOW },
+    { A ("ls", "-l"), "root", 0, HG_ACTION_ALLOW },
+  };
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      size_t argc = 0;
+      while (cases[i].argv[argc])
+        argc++;
+      struct hg_request req = { .argv = cases[i].argv, .argc = argc, .cwd = "/",
+                                .user = cases[i].user, .host_short = "db1", .look_through = true };
+      hg_verdict *v = NULL;
+      hg_error *err = NULL;
+      int r = hg_policy_decide_no_nss (p, &req, &v, &err);
+      if (r != cases[i].want || (r == 0 && hg_verdict_action (v) != cases[i].action))
+        fail_msg ("case %zu (%s): got %d %s", i, cases[i].argv[0], r,
+                  r == 0 ? hg_action_name (hg_verdict_action (v)) : hg_error_message (err));
+      hg_verdict_free (v);
+      hg_error_free (err);
+      /* With NSS, the %group is asked: root is in group root. */
+      if (r == HG_ERR_NEEDS_USER)
+        {
+          assert_int_equal (hg_policy_decide (p, &req, &v, &err), 0);
+          assert_int_equal (hg_verdict_action (v), HG_ACTION_CONFIRM);
+          hg_verdict_free (v);
+        }
+    }
+  policy_destroy (p);
+}
+
 /* A here-document is not followed by the shell parser: the commands of the
  * string cannot all be known. */
 static void
@@ -620,6 +666,7 @@ main (void)
     cmocka_unit_test (test_decide_default_log),
     cmocka_unit_test (test_decide_invalid),
     cmocka_unit_test (test_decide_without_user),
+    cmocka_unit_test (test_decide_no_nss),
     cmocka_unit_test (test_decide_unknowable),
     cmocka_unit_test (test_decide_why_capped),
     cmocka_unit_test (test_decide_10000_rules),

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "policy/internal.h"
-#include "policy/load_internal.h"
+#include "policy/snapfmt.h"
 #include "policy/snapshot.h"
 
 static char root[64];     /* the temporary directory */

@@ -1,6 +1,7 @@
-/* Private to sqllex.c and sqltok.c: the lexer's state. */
-#ifndef HOSTGUARD_SQLLEX_INT_H
-#define HOSTGUARD_SQLLEX_INT_H
+/* Private to sqllex.c: the lexer's state, and sqltok.c's building of the
+ * statement in it. */
+#ifndef HOSTGUARD_SQLTOK_H
+#define HOSTGUARD_SQLTOK_H
 
 #include "sqllex.h"
 
