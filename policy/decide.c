@@ -265,34 +265,6 @@ check_real (struct decision *d, const struct hg_simple_cmd *cmd, const struct hg
   return r;
 }
 
-/* A program that root installed: it and every directory above it are
- * root's, and no one else can write to them (a sticky directory such as
- * /tmp keeps root's entries root's).  The first stage takes such a program
- * by its names; a copy made by anyone else is compared by content in the
- * whole program. */
-static bool
-is_root_installed (const struct hg_cmd_facts *f)
-{
-  const char *real = f->n_owned > 1 ? f->owned[1] : f->n_owned ? f->owned[0] : NULL;
-  if (!real || real[0] != '/' || strlen (real) >= PATH_MAX)
-    return false;
-  char path[PATH_MAX];
-  strcpy (path, real);
-  struct stat st;
-  if (stat (path, &st) < 0 || !S_ISREG (st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-    return false;
-  for (char *slash = strrchr (path, '/'); slash; slash = strrchr (path, '/'))
-    {
-      *slash = '\0';
-      if (stat (slash == path ? "/" : path, &st) < 0 || st.st_uid != 0
-          || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
-        return false;
-      if (slash == path)
-        break;
-    }
-  return true;
-}
-
 /* A copy, rename, hard link or memfd of a rules' program is that program;
  * a program with no path that is none of them is anonymous_exec's. */
 static int
@@ -301,7 +273,13 @@ identify (struct decision *d, struct hg_cmd_facts *f, int fd, bool outer)
   if (f->n_owned == 0 && fd < 0)
     return 0;
   if (d->req->names_only)
-    return fd < 0 && is_root_installed (f) ? 0 : HG_ERR_NEEDS_CONTENT;
+    {
+      /* A program that root installed (hg_path_root_only of its real
+       * path) is taken by its names; a copy made by anyone else is
+       * compared by content in the whole program. */
+      const char *real = f->n_owned > 1 ? f->owned[1] : f->n_owned ? f->owned[0] : NULL;
+      return fd < 0 && real && hg_path_root_only (real) ? 0 : HG_ERR_NEEDS_CONTENT;
+    }
   const char *program = f->n_owned ? f->owned[0] : "";
   char *same = NULL;
   int r = hg_identity_lookup (d->p->index->identity, d->p, program, fd, &same);

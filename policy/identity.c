@@ -10,6 +10,7 @@
  * mtime and ctime.  Globs in `command` are not expanded: a rule on
  * "mkfs.*" is matched by name only. */
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -326,4 +327,57 @@ hg_identity_lookup (struct hg_identity *id, const struct hg_policy *p, const cha
   int r = lookup_locked (id, p, path, fd, &st, out);
   pthread_mutex_unlock (&id->lock);
   return r;
+}
+
+static bool
+root_only (const char *abs, int depth)
+{
+  if (abs[0] != '/' || depth > 40 || strlen (abs) >= PATH_MAX)
+    return false;
+  char cur[PATH_MAX] = "";
+  struct stat st;
+  if (stat ("/", &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
+    return false;
+  const char *p = abs;
+  while (*p)
+    {
+      while (*p == '/')
+        p++;
+      if (!*p)
+        break;
+      size_t n = strcspn (p, "/");
+      bool last = p[n] == '\0' || p[n + strspn (p + n, "/")] == '\0';
+      size_t len = strlen (cur);
+      if (len + 1 + n >= sizeof cur)
+        return false;
+      cur[len] = '/';
+      memcpy (cur + len + 1, p, n);
+      cur[len + 1 + n] = '\0';
+      if (lstat (cur, &st) < 0 || st.st_uid != 0)
+        return false;
+      if (S_ISLNK (st.st_mode))
+        {
+          char target[PATH_MAX], next[PATH_MAX];
+          ssize_t t = readlink (cur, target, sizeof target - 1);
+          if (t <= 0)
+            return false;
+          target[t] = '\0';
+          cur[len] = '\0'; /* the directory the link is in */
+          int r = target[0] == '/' ? snprintf (next, sizeof next, "%s/%s", target, p + n)
+                                   : snprintf (next, sizeof next, "%s/%s/%s", cur, target, p + n);
+          return r > 0 && (size_t) r < sizeof next && root_only (next, depth + 1);
+        }
+      if (last)
+        return S_ISREG (st.st_mode) && !(st.st_mode & 022);
+      if (!S_ISDIR (st.st_mode) || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+        return false;
+      p += n;
+    }
+  return false;
+}
+
+bool
+hg_path_root_only (const char *abs)
+{
+  return root_only (abs, 0);
 }

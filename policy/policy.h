@@ -202,6 +202,15 @@ enum
  * as Linux's binfmt_script does.  Returns an HG_SHEBANG_*, or -1 on ENOMEM. */
 int hg_shebang_parse (const char *head, size_t n, char **interp, char **arg);
 
+/* Whether nobody but root can change what the absolute path `abs` names:
+ * every directory on the way root's and writable by nobody else (a sticky
+ * one keeps root's entries root's), every symlink root's and followed the
+ * same way, the file a regular file of root's that others cannot write.
+ * The first stage takes such a program by its names; the supervisor
+ * verifies after the exec any other (its path could be swapped between
+ * its open and the kernel's). */
+bool hg_path_root_only (const char *abs);
+
 /* For variables that own a policy or a verdict: freed at the end of the
  * scope (util/util.h). */
 static inline void

@@ -197,22 +197,6 @@ snapshot_mode (const struct hg_sources *src)
   return mode;
 }
 
-static bool
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return false;
-      buf += n;
-      len -= (size_t) n;
-    }
-  return true;
-}
-
 void
 hg_snapshot_write (const char *cache_dir, const char *path, const struct hg_policy *p,
                    const struct hg_sources *src)
@@ -236,6 +220,6 @@ hg_snapshot_write (const char *cache_dir, const char *path, const struct hg_poli
     return;
   /* No fsync: a snapshot torn by a crash fails its checksum, and the next
    * load parses the files and writes it again. */
-  if (fchmod (fd, mode) < 0 || !write_all (fd, buf, len) || renameat (dfd, tmp, dfd, name) < 0)
+  if (fchmod (fd, mode) < 0 || hg_write_all (fd, buf, len) < 0 || renameat (dfd, tmp, dfd, name) < 0)
     unlinkat (dfd, tmp, 0);
 }

@@ -259,59 +259,6 @@ read_status (pid_t pid, struct hg_target *t)
   return 0;
 }
 
-/* Whether nobody but root can change what abs names before the kernel
- * opens it: every directory on the way root's and writable by nobody else
- * (a sticky one keeps root's entries root's), every symlink root's and
- * followed the same way, the file root's and not writable by others.  A
- * path that is not is verified after the exec (its dev and inode), since
- * another process could swap it between our open and the kernel's. */
-static bool
-path_stable (const char *abs, int depth)
-{
-  if (abs[0] != '/' || depth > 40 || strlen (abs) >= PATH_MAX)
-    return false;
-  char cur[PATH_MAX] = "";
-  struct stat st;
-  if (stat ("/", &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
-    return false;
-  const char *p = abs;
-  while (*p)
-    {
-      while (*p == '/')
-        p++;
-      if (!*p)
-        break;
-      size_t n = strcspn (p, "/");
-      bool last = p[n] == '\0' || p[n + strspn (p + n, "/")] == '\0';
-      size_t len = strlen (cur);
-      if (len + 1 + n >= sizeof cur)
-        return false;
-      cur[len] = '/';
-      memcpy (cur + len + 1, p, n);
-      cur[len + 1 + n] = '\0';
-      if (lstat (cur, &st) < 0 || st.st_uid != 0)
-        return false;
-      if (S_ISLNK (st.st_mode))
-        {
-          char target[PATH_MAX], next[PATH_MAX];
-          ssize_t t = readlink (cur, target, sizeof target - 1);
-          if (t <= 0)
-            return false;
-          target[t] = '\0';
-          cur[len] = '\0'; /* the directory the link is in */
-          int r = target[0] == '/' ? snprintf (next, sizeof next, "%s/%s", target, p + n)
-                                   : snprintf (next, sizeof next, "%s/%s/%s", cur, target, p + n);
-          return r > 0 && (size_t) r < sizeof next && path_stable (next, depth + 1);
-        }
-      if (last)
-        return S_ISREG (st.st_mode) && !(st.st_mode & 022);
-      if (!S_ISDIR (st.st_mode) || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
-        return false;
-      p += n;
-    }
-  return false;
-}
-
 #define CHECK_ALIVE()                                                                              \
   do                                                                                               \
     {                                                                                              \
@@ -425,7 +372,7 @@ hg_target_read (int listener, const struct seccomp_notif *req, struct hg_target 
     {
       cleanup_free char *abs = NULL;
       if (t->path[0] == '/' ? !!(abs = strdup (t->path)) : asprintf (&abs, "%s/%s", t->cwd, t->path) >= 0)
-        t->path_stable = path_stable (abs, 0);
+        t->path_stable = hg_path_root_only (abs);
     }
 
   /* The kernel's name for the file (a script's interpreter gets it). */
