@@ -12,6 +12,7 @@
 #include "logview.h"
 #include "util.h"
 #include "chain.h"
+#include "journal.h"
 #include "witness.h"
 
 struct vfile
@@ -228,8 +229,26 @@ chain_cmp (const void *a, const void *b)
 int
 hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *witness)
 {
+  /* No --witness: the local journal when journalctl reads it, else none,
+   * and the summary says which.  "journal": it, or fail; "none": none. */
   struct hg_witness *w = NULL;
-  if (witness && !(w = hg_witness_load (witness)))
+  cleanup_free char *no_witness = NULL;
+  if (witness && strcmp (witness, "none") == 0)
+    no_witness = strdup ("--witness none");
+  else if (!witness || strcmp (witness, "journal") == 0)
+    {
+      cleanup_error hg_error *err = NULL;
+      if (hg_journal_witness (&w, &err) < 0)
+        {
+          if (witness)
+            {
+              hg_warn ("witness journal: %s", hg_error_message (err));
+              return 1;
+            }
+          no_witness = strdup (hg_error_message (err));
+        }
+    }
+  else if (!(w = hg_witness_load (witness)))
     return 1;
   struct vset s = { NULL, 0, NULL };
   char *const dflt[] = { (char *) log_dir };
@@ -272,8 +291,9 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
   if (w)
     hg_witness_summary (w, stderr);
   else
-    fprintf (stderr, "hostguard: no witness: against the files' own writer the chain proves nothing "
-                     "(give --witness SOURCE: syslog file or journalctl -o json export)\n");
+    fprintf (stderr, "hostguard: no witness: %s; against the files' own writer the chain proves "
+                     "nothing (give --witness SOURCE: a syslog file or a journalctl -o json export)\n",
+             no_witness ? no_witness : "?");
   hg_chain_free (ch);
   hg_witness_free (w);
   return breaks || status ? 1 : 0;
