@@ -105,6 +105,7 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2 (&fa, pfd[1], 1);
   posix_spawn_file_actions_adddup2 (&fa, errfd, 2);
+  posix_spawn_file_actions_addclosefrom_np (&fa, 3); /* nothing else of ours */
   posix_spawnattr_init (&attr);
   posix_spawnattr_setsigmask (&attr, &none);
   posix_spawnattr_setsigdefault (&attr, &dfl);

@@ -337,16 +337,17 @@ EOF
 }
 
 # fake_journalctl OUT [EXIT [STDERR]]: $T/jc, a journalctl that records its
-# arguments and environment, prints the file OUT, says STDERR, exits EXIT.
+# arguments and environment (when it may), prints what the file OUT holds
+# (copied in: the caller may not be able to read $T), says STDERR, exits EXIT.
 fake_journalctl() {
-  cat >"$T/jc" <<EOF
-#!/bin/sh
-printf '%s\n' "\$@" >"$T/jc.args"
-env >"$T/jc.env"
-cat "$1"
-[ -z "${3:-}" ] || echo "${3:-}" >&2
-exit ${2:-0}
-EOF
+  {
+    printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/jc.args" 2>/dev/null\nenv >"%s/jc.env" 2>/dev/null\n' "$T" "$T"
+    printf "cat <<'JOURNAL'\n"
+    cat "$1"
+    printf 'JOURNAL\n'
+    [ -z "${3:-}" ] || printf 'echo "%s" >&2\n' "$3"
+    printf 'exit %s\n' "${2:-0}"
+  } >"$T/jc"
 }
 
 @test "no --witness, journalctl absent: no witness, and the chain alone" {
@@ -419,6 +420,20 @@ EOF
   [ "$status" -eq 0 ]
   [[ "$output" == *"$F:1: not witnessed: another host's record, and the local journal witnesses this host (central) only (seq 1 at "* ]]
   [[ "$output" == *"0 break(s), intact, 4 note(s)"* ]]
+}
+
+@test "no --witness, a caller who sees only their own journal: another uid's records are notes" {
+  runs 2
+  head -n 2 "$F" >"$T/first2.jsonl"
+  export_of "$T/first2.jsonl" "$T/journal.json" # what journalctl shows nobody
+  chmod 0644 "$T/journal.json"
+  fake_journalctl "$T/journal.json"
+  run jns "$T/jc" setpriv --reuid=65534 --regid=65534 --clear-groups "$HG" log --verify - <"$F"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-:3: not witnessed: another uid's record, and journalctl shows you (uid 65534) only your own messages (seq 3 at "* ]]
+  [[ "$output" == *"witness local journal (/usr/local/sbin/journalctl; uid 65534's own messages only: not root, nor in group systemd-journal, adm or wheel): 2 record hash(es)"* ]]
+  [[ "$output" == *"0 break(s), intact, 2 note(s)"* ]]
 }
 
 @test "no --witness, a live systemd-journald in the test's namespace is the witness" {
