@@ -91,8 +91,11 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   int pfd[2];
   if (errfd < 0 || pipe2 (pfd, O_CLOEXEC) < 0)
     return hg_wfail (err, HG_ERR_IO, "journalctl: %s", strerror (errno));
-  char *const argv[] = { (char *) "journalctl", (char *) "-q", (char *) "--no-pager", (char *) "-o",
-                         (char *) "json", (char *) "--output-fields=MESSAGE,SYSLOG_IDENTIFIER,_UID",
+  /* -a: without it, json shows a field of 4096 bytes or more as null, and
+   * a long record would look never sent. */
+  char *const argv[] = { (char *) "journalctl", (char *) "-q", (char *) "--no-pager", (char *) "-a",
+                         (char *) "-o", (char *) "json",
+                         (char *) "--output-fields=MESSAGE,SYSLOG_IDENTIFIER,_UID",
                          (char *) "SYSLOG_IDENTIFIER=hostguard", NULL };
   char *const envp[] = { (char *) "PATH=" HG_SECURE_PATH, (char *) "LC_ALL=C", NULL };
   posix_spawn_file_actions_t fa;
@@ -148,11 +151,16 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   if (got < 0 || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
     {
       hg_witness_free (w);
+      /* A journal read in part is not "no witness": a line too long for
+       * the reader (which any local user can send) must not turn the
+       * check off; the caller fails. */
+      int status = got < 0 || found ? HG_ERR_UNTRUSTED : HG_ERR_IO;
       if (got < 0)
-        return hg_wfail (err, HG_ERR_IO, "reading %s's output: %s", path, strerror (read_errno));
+        return hg_wfail (err, status, "reading %s's output, after %zu hostguard record(s): %s", path,
+                         found, strerror (read_errno));
       if (WIFSIGNALED (st))
-        return hg_wfail (err, HG_ERR_IO, "%s killed by signal %d: %s", path, WTERMSIG (st), said);
-      return hg_wfail (err, HG_ERR_IO, "%s failed (exit %d): %s%s", path, WEXITSTATUS (st), said,
+        return hg_wfail (err, status, "%s killed by signal %d: %s", path, WTERMSIG (st), said);
+      return hg_wfail (err, status, "%s failed (exit %d): %s%s", path, WEXITSTATUS (st), said,
                        whole ? "" : " (an ordinary user, not in group systemd-journal or adm, "
                                     "can read only their own journal, and only when journald "
                                     "keeps it on disk)");

@@ -238,9 +238,10 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
   else if (!witness || strcmp (witness, "journal") == 0)
     {
       cleanup_error hg_error *err = NULL;
-      if (hg_journal_witness (&w, &err) < 0)
+      int rc = hg_journal_witness (&w, &err);
+      if (rc < 0)
         {
-          if (witness)
+          if (witness || rc == HG_ERR_UNTRUSTED)
             {
               hg_warn ("witness journal: %s", hg_error_message (err));
               return 1;

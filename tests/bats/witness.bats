@@ -395,7 +395,7 @@ fake_journalctl() {
   [[ "$output" == *"0 break(s), intact"* ]]
   [[ "$output" == *"hostguard: witness local journal (/usr/local/sbin/journalctl): 4 record hash(es) from "*", 4 with the sender's trusted _UID; 4 record(s) of the files witnessed"* ]]
   # run safely: these arguments, and an environment of PATH and LC_ALL only
-  [ "$(tr '\n' ' ' <"$T/jc.args")" = "-q --no-pager -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,_UID SYSLOG_IDENTIFIER=hostguard " ]
+  [ "$(tr '\n' ' ' <"$T/jc.args")" = "-q --no-pager -a -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,_UID SYSLOG_IDENTIFIER=hostguard " ]
   run ! grep -q hunter2 "$T/jc.env"
   grep -qx 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$T/jc.env"
   grep -qx 'LC_ALL=C' "$T/jc.env"
@@ -406,6 +406,25 @@ fake_journalctl() {
   [[ "$output" == *"$F:3: renumbered: the witness saw this record (id "*") as seq 4, with another hash; the file has it as seq 3"* ]]
   [[ "$output" == *"witness local journal (/usr/local/sbin/journalctl)"* ]]
   run -0 jns "$T/jc" "$HG" log --verify --witness none "$T/log"
+}
+
+@test "no --witness, a journal read only in part is an error, not a quiet fallback to no witness" {
+  runs 2
+  export_of "$F" "$T/journal.json"
+  fake_journalctl "$T/journal.json" 1 "Failed to iterate through journal: Bad message"
+  run -1 jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [[ "$output" == *"hostguard: witness journal: /usr/local/sbin/journalctl failed (exit 1): Failed to iterate through journal: Bad message"* ]]
+  [[ "$output" != *"no witness"* ]]
+  # a hostguard entry longer than the reader takes (any local user can send one)
+  head -n 1 "$T/journal.json" >"$T/one.json"
+  fake_journalctl "$T/one.json"
+  sed -i '$d' "$T/jc" # its exit: the long line follows
+  printf 'printf %s "{\\"SYSLOG_IDENTIFIER\\":\\"hostguard\\",\\"MESSAGE\\":\\""\nhead -c 17000000 /dev/zero | tr "\\0" x\n' "'%s'" >>"$T/jc"
+  run -1 jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [[ "$output" == *"hostguard: witness journal: reading /usr/local/sbin/journalctl's output, after 1 hostguard record(s): File too large"* ]]
+  [[ "$output" != *"no witness"* ]]
 }
 
 @test "no --witness, the local journal witnesses this host only: another host's copies are notes" {
@@ -443,10 +462,11 @@ fake_journalctl() {
   jc=$(command -v journalctl)
   cat >"$T/live.sh" <<EOF
 set -e
-for i in 1 2 3; do "$HG" -f "$T/policy.conf" -- "$T/bin/hg-log" "\$i" </dev/null; done
+for i in 1 2 "\$(printf '%05000d' 3)"; do "$HG" -f "$T/policy.conf" -- "$T/bin/hg-log" "\$i" </dev/null; done
 for _ in \$(seq 100); do
-  [ "\$(journalctl -q --no-pager SYSLOG_IDENTIFIER=hostguard | grep -c sha256=)" -ge 6 ] && break; sleep 0.05
+  [ "\$(journalctl -q --no-pager -a SYSLOG_IDENTIFIER=hostguard | grep -c sha256=)" -ge 6 ] && break; sleep 0.05
 done
+echo "== longest record: \$(awk '{ if (length > n) n = length } END { print n }' "$F") bytes"
 echo "== honest"; "$HG" log --verify "$T/log" 2>&1 && echo "rc 0" || echo "rc \$?"
 echo "== nobody"; setpriv --reuid=65534 --regid=65534 --clear-groups "$HG" log --verify --witness journal /dev/null 2>&1 || echo "rc \$?"
 sed -i 3d "$F"
@@ -456,6 +476,8 @@ EOF
   echo "$output"
   [ "$status" -ne 77 ] || skip "systemd-journald did not start in a mount namespace here: $(head -c 300 "$T/journald.out")"
   [ "$status" -eq 0 ]
+  longest=$(sed -n 's/^== longest record: \([0-9]*\) bytes$/\1/p' <<<"$output")
+  [ "$longest" -gt 4096 ] # journalctl -o json shows such a MESSAGE as null without -a
   [[ "$output" == *"== honest"*"verified 1 file(s), 6 record(s): 0 break(s), intact"*"witness local journal ($jc): 6 record hash(es) from "*", 6 with the sender's trusted _UID; 6 record(s) of the files witnessed"*"rc 0"*"== nobody"* ]]
   [[ "$output" == *"== nobody"*"witness journal: $jc failed (exit 1): No journal files were opened due to insufficient permissions. (an ordinary user, not in group systemd-journal or adm, can read only their own journal"*"rc 1"*"== edited"* ]]
   [[ "$output" == *"== edited"*"$F:3: removed: the witness holds seq 3"*"rc 1" ]]
