@@ -22,22 +22,62 @@
 #include "logview.h"
 #include "util.h"
 
-/* What the local journal can vouch for; one journal a run. */
+/* What the local journal can vouch for; one journal a run.  Each host or
+ * uid outside its view is noted once (the first 64), not at every record. */
 static struct
 {
   char *host;
   long long uid; /* -1: the whole journal is visible */
-  char why_host[160], why_uid[160];
-} scope = { NULL, -1, "", "" };
+  char **said;
+  size_t nsaid;
+  char why[2048];
+} scope = { NULL, -1, NULL, 0, "" };
+
+/* Whether `key` was noted already (or too many were); remembers it. */
+static bool
+said_before (const char *key)
+{
+  for (size_t i = 0; i < scope.nsaid; i++)
+    if (strcmp (scope.said[i], key) == 0)
+      return true;
+  if (scope.nsaid >= 64)
+    return true;
+  char **v = realloc (scope.said, (scope.nsaid + 1) * sizeof *v);
+  if (!v || !(v[scope.nsaid] = strdup (key)))
+    abort ();
+  scope.said = v;
+  scope.nsaid++;
+  return false;
+}
 
 static const char *
 in_scope (void *ctx, const char *host, size_t host_len, bool has_uid, unsigned long long uid)
 {
   (void) ctx;
+  char key[256];
   if (scope.host && (!host || host_len != strlen (scope.host) || strncasecmp (host, scope.host, host_len) != 0))
-    return scope.why_host;
+    {
+      cleanup_free char *h = host ? hg_escape (host, host_len) : strdup ("?");
+      snprintf (key, sizeof key, "host %s", h ? h : "?");
+      if (said_before (key))
+        return "";
+      snprintf (scope.why, sizeof scope.why,
+                "a record of host %s, and the local journal witnesses this host (%s) only "
+                "(later records of %s: not noted again)",
+                h ? h : "?", scope.host, h ? h : "?");
+      return scope.why;
+    }
   if (scope.uid >= 0 && (!has_uid || uid != (unsigned long long) scope.uid))
-    return scope.why_uid;
+    {
+      snprintf (key, sizeof key, has_uid ? "uid %llu" : "no uid", uid);
+      if (said_before (key))
+        return "";
+      snprintf (scope.why, sizeof scope.why,
+                "a record of %s, and journalctl shows you (uid %lld) only your own messages "
+                "(later records of %s: not noted again)",
+                key, scope.uid, key);
+      return scope.why;
+    }
   return NULL;
 }
 
@@ -177,11 +217,6 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   free (scope.host);
   scope.host = shortn ? strdup (shortn) : NULL;
   scope.uid = whole ? -1 : (long long) geteuid ();
-  snprintf (scope.why_host, sizeof scope.why_host,
-            "another host's record, and the local journal witnesses this host (%s) only",
-            shortn ? shortn : "?");
-  snprintf (scope.why_uid, sizeof scope.why_uid,
-            "another uid's record, and journalctl shows you (uid %lld) only your own messages", scope.uid);
   hg_witness_set_scope (w, in_scope, NULL);
   hg_witness_index (w);
   *out = w;

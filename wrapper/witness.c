@@ -424,10 +424,10 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
                      "at %s): this is not the record written with that seq",
                      seq, str (e->id), str (e->ts));
     }
-  else if (w->scope && (why = w->scope (w->scope_ctx, wf.host.p, wf.host.n, f->has_uid, f->uid)))
-    hg_chain_note (c, file, ln, false, "not witnessed: %s (seq %llu at %s)", why, seq, str (ts));
-  else
+  else if (!w->scope || !(why = w->scope (w->scope_ctx, wf.host.p, wf.host.n, f->has_uid, f->uid)))
     unwitnessed (w, c, file, ln, seq, ts);
+  else if (*why) /* "": outside its view, and said so already */
+    hg_chain_note (c, file, ln, false, "not witnessed: %s (seq %llu at %s)", why, seq, str (ts));
 }
 
 static int

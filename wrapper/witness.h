@@ -28,7 +28,8 @@ void hg_witness_free (struct hg_witness *w);
 /* What a witness could have seen (the local journal: this host's records,
  * and with a partial view only the caller's own): NULL when it could have
  * seen the record (host, as the record spells it, and uid), else why not;
- * such a record the witness lacks is a note, not a break. */
+ * such a record the witness lacks is a note, not a break ("": no note,
+ * the reason was given for an earlier record). */
 typedef const char *(*hg_witness_scope_fn) (void *ctx, const char *host, size_t host_len, bool has_uid,
                                             unsigned long long uid);
 void hg_witness_set_scope (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx);
