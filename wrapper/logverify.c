@@ -287,7 +287,7 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
   fprintf (stderr, "hostguard: verified %zu file(s), %zu record(s): %zu break(s)%s", hg_chain_files (ch),
            hg_chain_records (ch), breaks, breaks ? "" : ", intact");
   if (notes)
-    fprintf (stderr, ", %zu note(s) (torn writes, records outside the witness's time)", notes);
+    fprintf (stderr, ", %zu note(s) (torn writes, records outside the witness's time or view)", notes);
   fputc ('\n', stderr);
   if (w)
     hg_witness_summary (w, stderr);
