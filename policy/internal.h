@@ -12,11 +12,6 @@
 #include "lazyre.h"
 #include "policy.h"
 
-/* Programs named without a slash by a launcher (sudo rm) are looked up
- * here, never in the caller's PATH: the policy never depends on the
- * caller's environment. */
-#define HG_SECURE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* Nesting deeper than this in a policy is refused before libconfuse sees it
  * (Debian 12's libconfuse recurses without bound on nested sections). */
 #define HG_MAX_BRACE_DEPTH 2
@@ -183,10 +178,6 @@ int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *o
 
 /* ---- match.c ---- */
 
-/* Where a command named by a launcher would be found: a slashless name in
- * HG_SECURE_PATH (never the caller's PATH), another against cwd.  NULL
- * when not found, or on ENOMEM (errno then ENOMEM). */
-char *hg_locate_program (const char *name, const char *cwd);
 
 /* ---- realexec.c: what the kernel really runs ---- */
 

@@ -202,6 +202,16 @@ enum
  * as Linux's binfmt_script does.  Returns an HG_SHEBANG_*, or -1 on ENOMEM. */
 int hg_shebang_parse (const char *head, size_t n, char **interp, char **arg);
 
+/* Programs named without a slash by a launcher (sudo rm) (and the programs hostguard itself runs) are
+ * looked up here, never in the caller's PATH: the policy never depends on the
+ * caller's environment. */
+#define HG_SECURE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Where a command named by a launcher would be found: a slashless name in
+ * HG_SECURE_PATH (never the caller's PATH), another against cwd.  NULL
+ * when not found, or on ENOMEM (errno then ENOMEM). */
+char *hg_locate_program (const char *name, const char *cwd);
+
 /* Whether nobody but root can change what the absolute path `abs` names:
  * every directory on the way root's and writable by nobody else (a sticky
  * one keeps root's entries root's), every symlink root's and followed the

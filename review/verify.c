@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "review.h"
+#include "internal.h"
 #include "util/util.h"
 
 struct vfile
@@ -224,8 +224,27 @@ chain_cmp (const void *a, const void *b)
 int
 hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *witness)
 {
+  /* No --witness: the local journal when journalctl reads it, else none,
+   * and the summary says which.  "journal": it, or fail; "none": none. */
   struct hg_witness *w = NULL;
-  if (witness && !(w = hg_witness_load (witness)))
+  cleanup_free char *no_witness = NULL;
+  if (witness && strcmp (witness, "none") == 0)
+    no_witness = strdup ("--witness none");
+  else if (!witness || strcmp (witness, "journal") == 0)
+    {
+      cleanup_error hg_error *err = NULL;
+      int rc = hg_journal_witness (&w, &err);
+      if (rc < 0)
+        {
+          if (witness || rc == HG_ERR_UNTRUSTED)
+            {
+              hg_warn ("witness journal: %s", hg_error_message (err));
+              return 1;
+            }
+          no_witness = strdup (hg_error_message (err));
+        }
+    }
+  else if (!(w = hg_witness_load (witness)))
     return 1;
   struct vset s = { NULL, 0, NULL };
   char *const dflt[] = { (char *) log_dir };
@@ -263,13 +282,14 @@ hg_verify_main (char *const *paths, size_t n, const char *log_dir, const char *w
   fprintf (stderr, "hostguard: verified %zu file(s), %zu record(s): %zu break(s)%s", hg_chain_files (ch),
            hg_chain_records (ch), breaks, breaks ? "" : ", intact");
   if (notes)
-    fprintf (stderr, ", %zu note(s) (torn writes, records outside the witness's time)", notes);
+    fprintf (stderr, ", %zu note(s) (torn writes, records outside the witness's time or view)", notes);
   fputc ('\n', stderr);
   if (w)
     hg_witness_summary (w, stderr);
   else
-    fprintf (stderr, "hostguard: no witness: against the files' own writer the chain proves nothing "
-                     "(give --witness SOURCE: syslog file or journalctl -o json export)\n");
+    fprintf (stderr, "hostguard: no witness: %s; against the files' own writer the chain proves "
+                     "nothing (give --witness SOURCE: a syslog file or a journalctl -o json export)\n",
+             no_witness ? no_witness : "?");
   hg_chain_free (ch);
   hg_witness_free (w);
   return breaks || status ? 1 : 0;

@@ -39,6 +39,8 @@ struct hg_witness
   size_t dropped, n_uid, witnessed;
   char **claimed; /* keys of the chains checked so far */
   size_t nclaimed;
+  hg_witness_scope_fn scope; /* NULL: it could have seen every record */
+  void *scope_ctx;
   /* the chain being checked */
   char *key;
   struct seen *seen;
@@ -75,7 +77,7 @@ make_id (struct hg_slice id, struct hg_slice event)
   return k;
 }
 
-void
+bool
 hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigned long lineno)
 {
   struct hg_wline wl;
@@ -83,7 +85,7 @@ hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigne
   if (kind == HG_WLINE_DROPPED)
     w->dropped++;
   if (kind != HG_WLINE_RECORD)
-    return;
+    return false;
   cleanup_free char *buf = wl.buf;
   struct hg_wfields f;
   hg_wscan_fields (wl.rec, wl.rec_len, &f);
@@ -109,6 +111,7 @@ hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigne
   if (e->ts && (!w->last_ts || strcmp (e->ts, w->last_ts) > 0))
     w->last_ts = e->ts;
   (void) lineno;
+  return true;
 }
 
 /* Slots are keyed with a per-run random seed: the witness's lines are
@@ -392,6 +395,7 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
       return;
     }
   cleanup_free char *sid = hg_escape_str (id);
+  const char *why;
   if ((e = find_id (w, id)) != NULL)
     {
       e->matched = true;
@@ -414,8 +418,10 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
                      "at %s): this is not the record written with that seq",
                      seq, str (e->id), str (e->ts));
     }
-  else
+  else if (!w->scope || !(why = w->scope (w->scope_ctx, wf.host.p, wf.host.n, f->has_uid, f->uid)))
     unwitnessed (w, c, file, ln, seq, ts);
+  else if (*why) /* "": outside its view, and said so already */
+    hg_chain_note (c, file, ln, false, "not witnessed: %s (seq %llu at %s)", why, seq, str (ts));
 }
 
 static int
@@ -557,6 +563,12 @@ hg_witness_unclaimed (struct hg_witness *w, const char *dir, hg_break_fn fn, voi
       i = j + 1;
     }
   return found;
+}
+
+void
+hg_witness_set_scope (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx)
+{
+  w->scope = fn, w->scope_ctx = ctx;
 }
 
 void

@@ -23,7 +23,9 @@ review_usage (FILE *out, bool report)
          "WHEN: 2026-11-24, 2026-11-24T14:00[:00][Z|+01:00] (UTC if no zone), today,\n"
          "      yesterday, or 30m / 2h / 7d ago\n"
          "FILE: a log file (.gz too), a directory of logs, or - for standard input;\n"
-         "      default: the policy's log_dir (/var/log/hostguard without a policy)\n",
+         "      default: the policy's log_dir (/var/log/hostguard without a policy)\n"
+         "SOURCE: a syslog file (.gz too), a journalctl -o json export, - for standard\n"
+         "      input, journal (the default, when journalctl can read it) or none\n",
          out);
 }
 

@@ -111,9 +111,9 @@ EOF
   [ "$status" -eq 0 ]
   [[ "$output" == *"verified 1 file(s), 8 record(s): 0 break(s), intact"* ]]
   [[ "$output" == *"witness $W: 8 record hash(es) from "*", 8 with the sender's trusted _UID; 8 record(s) of the files witnessed"* ]]
-  run "$HG" log --verify "$T/log"
+  run "$HG" log --verify --witness none "$T/log"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"no witness: against the files' own writer the chain proves nothing"* ]]
+  [[ "$output" == *"no witness: --witness none; against the files' own writer the chain proves nothing"* ]]
 }
 
 @test "witness: the dishonest rewrite (drop, renumber, re-chain, new head) is found" {
@@ -274,4 +274,211 @@ EOF
   [ "$status" -eq 0 ]
   [[ "$output" == *"$n record(s): 0 break(s), intact"* ]]
   [[ "$output" == *"$n record(s) of the files witnessed"* ]]
+}
+
+# ---- no --witness: the local journal, read with journalctl ----
+
+# jns MODE CMD...: CMD on host $JNS_HOST (db1) in a mount namespace where journalctl is
+#   absent: a non-executable file bound over each journalctl of the secure PATH;
+#   FILE:   a root-owned copy of the script FILE, the first journalctl of the
+#           secure PATH (on a tmpfs over /usr/local/sbin), the real ones hidden;
+#   live:   the real one, reading the journal of a systemd-journald started in
+#           the namespace (tmpfs over /run and /var/log/journal, /dev/log its
+#           socket), to which CMD's guarded runs log.  Exit 77: it did not start.
+jns() {
+  unshare -m -u sh -ec '
+    T=$1; mode=$2; shift 2
+    mount --make-rprivate /
+    hostname "${JNS_HOST:-db1}"
+    if [ "$mode" != live ]; then
+      printf "not a program\n" >"$T/not-executable"; chmod 0644 "$T/not-executable"
+      for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+        [ ! -e "$d/journalctl" ] || mount --bind "$T/not-executable" "$d/journalctl"
+      done
+      if [ "$mode" != absent ]; then
+        mount -t tmpfs -o mode=0755 tmpfs /usr/local/sbin
+        cp "$mode" /usr/local/sbin/journalctl; chmod 0755 /usr/local/sbin/journalctl
+      fi
+      exec "$@"
+    fi
+    mount -t tmpfs -o mode=0755 tmpfs /run
+    [ ! -d /var/log/journal ] || mount -t tmpfs -o mode=2755 tmpfs /var/log/journal
+    mkdir -p "$T/realdev" /run/systemd/journal
+    mount --rbind /dev "$T/realdev"
+    mount -t tmpfs -o mode=0755 tmpfs /dev
+    for d in null zero full random urandom tty kmsg; do
+      [ ! -e "$T/realdev/$d" ] || { touch "/dev/$d"; mount --bind "$T/realdev/$d" "/dev/$d"; }
+    done
+    mkdir /dev/pts /dev/shm; mount --rbind "$T/realdev/pts" /dev/pts
+    ln -s pts/ptmx /dev/ptmx; ln -s /proc/self/fd /dev/fd
+    "$JOURNALD" >"$T/journald.out" 2>&1 &
+    jd=$!
+    for _ in $(seq 100); do [ -S /run/systemd/journal/dev-log ] && break; sleep 0.05; done
+    if [ ! -S /run/systemd/journal/dev-log ]; then kill "$jd" 2>/dev/null || true; exit 77; fi
+    touch /dev/log; mount --bind /run/systemd/journal/dev-log /dev/log
+    rc=0; "$@" || rc=$?
+    kill "$jd"; wait "$jd" || true
+    exit "$rc"' sh "$T" "$@"
+}
+
+# export_of FILE OUT: a recorded `journalctl -o json` export of FILE's
+# records as journald stores them (trusted _UID 0), and an unrelated entry.
+export_of() {
+  python3 - "$1" "$2" <<'EOF'
+import hashlib, json, sys
+out = open(sys.argv[2], "w")
+for i, l in enumerate(open(sys.argv[1], "rb")):
+    rec = l.rstrip(b"\n")
+    msg = b"sha256=" + hashlib.sha256(rec).hexdigest().encode() + b" " + rec
+    out.write(json.dumps({"__REALTIME_TIMESTAMP": str(1700000000000000 + i), "_UID": "0",
+                          "SYSLOG_IDENTIFIER": "hostguard", "MESSAGE": msg.decode()}) + "\n")
+out.write(json.dumps({"SYSLOG_IDENTIFIER": "sshd", "MESSAGE": "unrelated", "_UID": "0"}) + "\n")
+EOF
+}
+
+# fake_journalctl OUT [EXIT [STDERR]]: $T/jc, a journalctl that records its
+# arguments and environment (when it may), prints what the file OUT holds
+# (copied in: the caller may not be able to read $T), says STDERR, exits EXIT.
+fake_journalctl() {
+  {
+    printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/jc.args" 2>/dev/null\nenv >"%s/jc.env" 2>/dev/null\n' "$T" "$T"
+    printf "cat <<'JOURNAL'\n"
+    cat "$1"
+    printf 'JOURNAL\n'
+    [ -z "${3:-}" ] || printf 'echo "%s" >&2\n' "$3"
+    printf 'exit %s\n' "${2:-0}"
+  } >"$T/jc"
+}
+
+@test "no --witness, journalctl absent: no witness, and the chain alone" {
+  runs 2
+  run jns absent "$HG" log --verify "$T/log"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"hostguard: no witness: journalctl not found in /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; against the files' own writer the chain proves nothing"* ]]
+  run -1 jns absent "$HG" log --verify --witness journal "$T/log"
+  [[ "$output" == *"hostguard: witness journal: journalctl not found in "* ]]
+  rechain "$F" 3
+  run -0 jns absent "$HG" log --verify "$T/log" # without a witness the rewrite goes unseen
+}
+
+@test "no --witness, journalctl fails: no witness, with what it said" {
+  runs 2
+  fake_journalctl /dev/null 1 "No journal files were opened due to insufficient permissions."
+  run jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"no witness: /usr/local/sbin/journalctl failed (exit 1): No journal files were opened due to insufficient permissions.; against the files' own writer"* ]]
+  run -1 jns "$T/jc" "$HG" log --verify --witness journal "$T/log"
+  [[ "$output" == *"hostguard: witness journal: /usr/local/sbin/journalctl failed (exit 1)"* ]]
+  [[ "$output" != *"verified"* ]]
+}
+
+@test "no --witness, a journal without hostguard records is no witness, not every record unwitnessed" {
+  runs 2
+  printf '{"SYSLOG_IDENTIFIER":"sshd","MESSAGE":"Accepted publickey","_UID":"0"}\n' >"$T/other.json"
+  fake_journalctl "$T/other.json"
+  run jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"no witness: the journal holds no hostguard records; against the files' own writer"* ]]
+  [[ "$output" != *"witnessed"* ]]
+}
+
+@test "no --witness, the local journal (a recorded export behind journalctl) is the witness" {
+  runs 2
+  export_of "$F" "$T/journal.json"
+  fake_journalctl "$T/journal.json"
+  run jns "$T/jc" env HG_TEST_SECRET=hunter2 "$HG" log --verify "$T/log"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 break(s), intact"* ]]
+  [[ "$output" == *"hostguard: witness local journal (/usr/local/sbin/journalctl): 4 record hash(es) from "*", 4 with the sender's trusted _UID; 4 record(s) of the files witnessed"* ]]
+  # run safely: these arguments, and an environment of PATH and LC_ALL only
+  [ "$(tr '\n' ' ' <"$T/jc.args")" = "-q --no-pager -a -o json --output-fields=MESSAGE,SYSLOG_IDENTIFIER,_UID SYSLOG_IDENTIFIER=hostguard " ]
+  run ! grep -q hunter2 "$T/jc.env"
+  grep -qx 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$T/jc.env"
+  grep -qx 'LC_ALL=C' "$T/jc.env"
+  # the dishonest rewrite, found with no --witness given
+  rechain "$F" 3
+  run -1 jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [[ "$output" == *"$F:3: renumbered: the witness saw this record (id "*") as seq 4, with another hash; the file has it as seq 3"* ]]
+  [[ "$output" == *"witness local journal (/usr/local/sbin/journalctl)"* ]]
+  run -0 jns "$T/jc" "$HG" log --verify --witness none "$T/log"
+}
+
+@test "no --witness, a journal read only in part is an error, not a quiet fallback to no witness" {
+  runs 2
+  export_of "$F" "$T/journal.json"
+  fake_journalctl "$T/journal.json" 1 "Failed to iterate through journal: Bad message"
+  run -1 jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [[ "$output" == *"hostguard: witness journal: /usr/local/sbin/journalctl failed (exit 1): Failed to iterate through journal: Bad message"* ]]
+  [[ "$output" != *"no witness"* ]]
+  # a hostguard entry longer than the reader takes (any local user can send one)
+  head -n 1 "$T/journal.json" >"$T/one.json"
+  fake_journalctl "$T/one.json"
+  sed -i '$d' "$T/jc" # its exit: the long line follows
+  printf 'printf %s "{\\"SYSLOG_IDENTIFIER\\":\\"hostguard\\",\\"MESSAGE\\":\\""\nhead -c 17000000 /dev/zero | tr "\\0" x\n' "'%s'" >>"$T/jc"
+  run -1 jns "$T/jc" "$HG" log --verify "$T/log"
+  echo "$output"
+  [[ "$output" == *"hostguard: witness journal: reading /usr/local/sbin/journalctl's output, after 1 hostguard record(s): File too large"* ]]
+  [[ "$output" != *"no witness"* ]]
+}
+
+@test "no --witness, the local journal witnesses this host only: another host's copies are notes" {
+  runs 2
+  # the central host's journal: its own records (another host, other ids)
+  sed 's/"host":"db1"/"host":"central"/; s/"id":"/"id":"c/' "$F" >"$T/central.jsonl"
+  export_of "$T/central.jsonl" "$T/journal.json"
+  fake_journalctl "$T/journal.json"
+  export JNS_HOST=central
+  run jns "$T/jc" "$HG" log --verify "$F"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$F:1: not witnessed: a record of host db1, and the local journal witnesses this host (central) only (later records of db1: not noted again) (seq 1 at "* ]]
+  [[ "$output" == *"0 break(s), intact, 1 note(s)"* ]] # once a host, not at every record
+}
+
+@test "no --witness, a caller who sees only their own journal: another uid's records are notes" {
+  runs 2
+  head -n 2 "$F" >"$T/first2.jsonl"
+  export_of "$T/first2.jsonl" "$T/journal.json" # what journalctl shows nobody
+  chmod 0644 "$T/journal.json"
+  fake_journalctl "$T/journal.json"
+  run jns "$T/jc" setpriv --reuid=65534 --regid=65534 --clear-groups "$HG" log --verify - <"$F"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-:3: not witnessed: a record of uid 0, and journalctl shows you (uid 65534) only your own messages (later records of uid 0: not noted again) (seq 3 at "* ]]
+  [[ "$output" == *"witness local journal (/usr/local/sbin/journalctl; uid 65534's own messages only: not root, nor in group systemd-journal, adm or wheel): 2 record hash(es)"* ]]
+  [[ "$output" == *"0 break(s), intact, 1 note(s)"* ]]
+}
+
+@test "no --witness, a live systemd-journald in the test's namespace is the witness" {
+  export JOURNALD=/lib/systemd/systemd-journald
+  [ -x "$JOURNALD" ] || skip "no $JOURNALD: systemd is not installed"
+  command -v journalctl >/dev/null || skip "no journalctl"
+  jc=$(command -v journalctl)
+  cat >"$T/live.sh" <<EOF
+set -e
+for i in 1 2 "\$(printf '%05000d' 3)"; do "$HG" -f "$T/policy.conf" -- "$T/bin/hg-log" "\$i" </dev/null; done
+for _ in \$(seq 100); do
+  [ "\$(journalctl -q --no-pager -a SYSLOG_IDENTIFIER=hostguard | grep -c sha256=)" -ge 6 ] && break; sleep 0.05
+done
+echo "== longest record: \$(awk '{ if (length > n) n = length } END { print n }' "$F") bytes"
+echo "== honest"; "$HG" log --verify "$T/log" 2>&1 && echo "rc 0" || echo "rc \$?"
+echo "== nobody"; setpriv --reuid=65534 --regid=65534 --clear-groups "$HG" log --verify --witness journal /dev/null 2>&1 || echo "rc \$?"
+sed -i 3d "$F"
+echo "== edited"; "$HG" log --verify "$T/log" 2>&1 && echo "rc 0" || echo "rc \$?"
+EOF
+  run jns live sh "$T/live.sh"
+  echo "$output"
+  [ "$status" -ne 77 ] || skip "systemd-journald did not start in a mount namespace here: $(head -c 300 "$T/journald.out")"
+  [ "$status" -eq 0 ]
+  longest=$(sed -n 's/^== longest record: \([0-9]*\) bytes$/\1/p' <<<"$output")
+  [ "$longest" -gt 4096 ] # journalctl -o json shows such a MESSAGE as null without -a
+  [[ "$output" == *"== honest"*"verified 1 file(s), 6 record(s): 0 break(s), intact"*"witness local journal ($jc): 6 record hash(es) from "*", 6 with the sender's trusted _UID; 6 record(s) of the files witnessed"*"rc 0"*"== nobody"* ]]
+  [[ "$output" == *"== nobody"*"witness journal: $jc failed (exit 1): No journal files were opened due to insufficient permissions. (an ordinary user, not in group systemd-journal or adm, can read only their own journal"*"rc 1"*"== edited"* ]]
+  [[ "$output" == *"== edited"*"$F:3: removed: the witness holds seq 3"*"rc 1" ]]
 }
