@@ -109,6 +109,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 # Each object's headers, as the compiler found them (-MMD); a .d file is
 # never a target of its own (nor, through make's built-in rules, a program).
 DEPFLAGS = -MMD -MP
+.DEFAULT_GOAL := all
 .SUFFIXES:
 %.d: ;
 -include $(shell find $(BUILD) $(BUILD)-asan \( -name deb -o -name pkgtest \) -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -74,6 +74,52 @@ enum
 /* Classifies one line of a syslog file or of a journal export. */
 int hg_wscan_line (const char *line, size_t len, struct hg_wline *w);
 
+/* ---- witness.c, witness_index.c: a witness's record hashes ---- */
+
+struct went
+{
+  uint8_t hash[32];
+  unsigned long long seq;
+  char *key; /* "host\nuser" as the record spells them */
+  char *id, *ts; /* id: "id event", one command's records share the id */
+  long long sender, uid; /* -1: not known */
+  bool has_seq, matched, conflict, dup;
+};
+
+struct seen
+{
+  unsigned long long seq;
+  size_t file;
+  unsigned long line;
+};
+
+struct hg_witness
+{
+  char *name;
+  struct went *v;
+  size_t n, cap;
+  size_t *by_hash, *by_ks, *by_id; /* open addressing: index + 1, 0 free */
+  size_t mask;
+  char *first_ts, *last_ts;
+  size_t dropped, n_uid, witnessed;
+  size_t suspect; /* lines set aside: their trusted sender could not have written them */
+  bool complete;  /* the local journal: nothing after its last entry was ever sent */
+  char **claimed; /* keys of the chains checked so far */
+  size_t nclaimed;
+  hg_witness_scope_fn scope; /* NULL: it could have seen every record */
+  void *scope_ctx;
+  /* the chain being checked */
+  char *key;
+  struct seen *seen;
+  size_t nseen, capseen;
+};
+
+/* witness_index.c: the entry with that record hash; the first for (key,
+ * seq), or for id, not yet matched, else any; NULL when none. */
+struct went *hg_witness_find_hash (const struct hg_witness *w, const uint8_t *hash);
+struct went *hg_witness_find_ks (const struct hg_witness *w, const char *key, unsigned long long seq);
+struct went *hg_witness_find_id (const struct hg_witness *w, const char *id);
+
 /* journal.c, the default witness of `log --verify` (docs/audit-record.md,
  * "The witness"): runs journalctl (found in the secure PATH, never the caller's; no shell;
  * a minimal environment) for the hostguard entries of the local journal

@@ -46,22 +46,30 @@ said_before (const char *key)
 }
 
 static const char *
-in_scope (void *ctx, const char *host, size_t host_len, bool has_uid, unsigned long long uid)
+in_scope (void *ctx, const char *host, size_t host_len, bool has_uid, unsigned long long uid,
+          bool *fatal)
 {
   (void) ctx;
   char key[256];
+  /* The host is what the record says, and its writer says it: a record of
+   * another host may be one respelled to escape the check, so it is a
+   * break, told once a host, with what to do for an honest copy. */
   if (scope.host && (!host || host_len != strlen (scope.host) || strncasecmp (host, scope.host, host_len) != 0))
     {
       cleanup_free char *h = host ? hg_escape (host, host_len) : strdup ("?");
       snprintf (key, sizeof key, "host %s", h ? h : "?");
       if (said_before (key))
         return "";
+      *fatal = true;
       snprintf (scope.why, sizeof scope.why,
-                "a record of host %s, and the local journal witnesses this host (%s) only "
-                "(later records of %s: not noted again)",
-                h ? h : "?", scope.host, h ? h : "?");
+                "a record of host %s, and the local journal witnesses this host (%s) only: a copy "
+                "from %s is verified against %s's own witness (--witness FILE), or with "
+                "--witness none (later records of %s: not told again)",
+                h ? h : "?", scope.host, h ? h : "?", h ? h : "?", h ? h : "?");
       return scope.why;
     }
+  /* A caller who sees only their own journal is told what it does not
+   * show them; they verify for themselves. */
   if (scope.uid >= 0 && (!has_uid || uid != (unsigned long long) scope.uid))
     {
       snprintf (key, sizeof key, has_uid ? "uid %llu" : "no uid", uid);
@@ -122,6 +130,10 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   cleanup_free char *path = hg_locate_program ("journalctl", NULL);
   if (!path || access (path, X_OK) < 0)
     return hg_fail (err, HG_ERR_IO, "journalctl not found in %s", HG_SECURE_PATH);
+  /* What it says decides the verdict: it must be root's alone. */
+  if (!hg_path_root_only (path))
+    return hg_fail (err, HG_ERR_UNTRUSTED, "%s is not root's alone (it, or a directory above it, "
+                                           "is writable by another user): not a witness", path);
   cleanup_close int errfd = memfd_create ("journalctl-stderr", MFD_CLOEXEC);
   int pfd[2];
   if (errfd < 0 || pipe2 (pfd, O_CLOEXEC) < 0)
@@ -148,6 +160,11 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   posix_spawnattr_setsigmask (&attr, &none);
   posix_spawnattr_setsigdefault (&attr, &dfl);
   posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  /* With SIGCHLD ignored (inherited), the child would be reaped unseen and
+   * a failure read as success. */
+  struct sigaction chld = { .sa_handler = SIG_DFL }, old_chld;
+  sigemptyset (&chld.sa_mask);
+  sigaction (SIGCHLD, &chld, &old_chld);
   pid_t pid;
   int rc = posix_spawn (&pid, path, &fa, &attr, argv, envp);
   posix_spawn_file_actions_destroy (&fa);
@@ -156,6 +173,7 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   if (rc != 0)
     {
       close (pfd[0]);
+      sigaction (SIGCHLD, &old_chld, NULL);
       return hg_fail (err, HG_ERR_IO, "%s: %s", path, strerror (rc));
     }
   bool whole = whole_journal ();
@@ -172,16 +190,28 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   struct hg_witness *w = hg_witness_new (name);
   /* Streamed: the lines are parsed as they come, never held twice. */
   struct hg_lines *r = hg_lines_from_fd (pfd[0], false);
+  /* Any local user can log under our name: an entry longer than any of
+   * ours (16 KiB, audit/syslog.c) is not ours, and must not stop the
+   * check.  It is counted, and said. */
+  if (r)
+    hg_lines_skip_long (r);
   const char *line;
   size_t len, found = 0;
   int got = r ? 0 : -1;
   while (r && (got = hg_lines_next (r, &line, &len)) > 0)
     found += hg_witness_add_line (w, line, len, hg_lines_lineno (r));
   int read_errno = errno;
-  hg_lines_free (r); /* closes the pipe: a journalctl still writing gets SIGPIPE */
-  int st;
-  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+  size_t skipped = r ? hg_lines_skipped (r) : 0;
+  hg_lines_free (r);
+  if (skipped)
+    hg_warn ("the journal holds %zu entr%s under our name longer than any record of ours: "
+             "skipped, not ours", skipped, skipped == 1 ? "y" : "ies"); /* closes the pipe: a journalctl still writing gets SIGPIPE */
+  int st = 0, waited;
+  while ((waited = waitpid (pid, &st, 0)) < 0 && errno == EINTR)
     ;
+  sigaction (SIGCHLD, &old_chld, NULL);
+  if (waited < 0)
+    got = -1, read_errno = errno; /* its end unknown: the output may be cut */
   cleanup_free char *said = first_error_line (errfd);
   if (got < 0 || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
     {
@@ -212,7 +242,7 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   free (scope.host);
   scope.host = shortn ? strdup (shortn) : NULL;
   scope.uid = whole ? -1 : (long long) geteuid ();
-  hg_witness_set_scope (w, in_scope, NULL);
+  hg_witness_set_local (w, in_scope, NULL);
   hg_witness_index (w);
   *out = w;
   return 0;

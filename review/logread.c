@@ -25,6 +25,8 @@ struct hg_lines
   size_t cap, start, end, scan; /* unread bytes are buf[start..end); no \n in [start..scan) */
   bool eof;
   bool unterminated; /* the line last returned had no newline */
+  bool skip_long, skipping; /* over-long lines dropped (hg_lines_skip_long); in one now */
+  size_t skipped;
   unsigned long lineno;
 };
 
@@ -126,6 +128,14 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
     {
       base = r->mem ? r->mem : r->buf;
       const char *nl = memchr (base + r->scan, '\n', r->end - r->scan);
+      if (nl && r->skipping)
+        {
+          r->start = r->scan = (size_t) (nl - base) + 1;
+          r->lineno++;
+          r->skipping = false;
+          r->skipped++;
+          continue;
+        }
       if (nl)
         {
           *line = base + r->start;
@@ -147,6 +157,12 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
         }
       if (r->end == r->cap)
         {
+          if (r->cap >= HG_LINE_MAX && r->skip_long)
+            {
+              r->skipping = true; /* what there is of it goes */
+              r->start = r->end = r->scan = 0;
+              continue;
+            }
           if (r->cap >= HG_LINE_MAX)
             {
               errno = EFBIG;
@@ -165,7 +181,7 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
         r->eof = true;
       r->end += (size_t) got;
     }
-  if (r->start == r->end)
+  if (r->start == r->end || r->skipping)
     return 0;
   /* A last line without its newline (a torn write): returned as it is, so
    * that verify can name it. */
@@ -175,6 +191,18 @@ hg_lines_next (struct hg_lines *r, const char **line, size_t *len)
   r->lineno++;
   r->unterminated = true;
   return 1;
+}
+
+void
+hg_lines_skip_long (struct hg_lines *r)
+{
+  r->skip_long = true;
+}
+
+size_t
+hg_lines_skipped (const struct hg_lines *r)
+{
+  return r->skipped;
 }
 
 unsigned long

@@ -39,6 +39,11 @@ struct hg_lines *hg_lines_open (int dirfd, const char *path, uid_t *owner);
  * line longer than HG_LINE_MAX (errno set). */
 int hg_lines_next (struct hg_lines *r, const char **line, size_t *len);
 /* Number of the line last returned, from 1. */
+/* From now on a line longer than HG_LINE_MAX is dropped whole instead of
+ * failing the read, and counted (a source anyone can write to, where no
+ * line of ours is that long). */
+void hg_lines_skip_long (struct hg_lines *r);
+size_t hg_lines_skipped (const struct hg_lines *r);
 unsigned long hg_lines_lineno (const struct hg_lines *r);
 /* Whether the line last returned ended the input without a newline. */
 bool hg_lines_unterminated (const struct hg_lines *r);
@@ -230,11 +235,15 @@ void hg_witness_free (struct hg_witness *w);
 /* What a witness could have seen (the local journal: this host's records,
  * and with a partial view only the caller's own): NULL when it could have
  * seen the record (host, as the record spells it, and uid), else why not;
- * such a record the witness lacks is a note, not a break ("": no note,
- * the reason was given for an earlier record). */
+ * such a record the witness lacks is a note, or a break when the function
+ * sets *fatal ("": nothing more, the reason was given for an earlier
+ * record). */
 typedef const char *(*hg_witness_scope_fn) (void *ctx, const char *host, size_t host_len, bool has_uid,
-                                            unsigned long long uid);
-void hg_witness_set_scope (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx);
+                                            unsigned long long uid, bool *fatal);
+/* The witness is the local journal: fn as above (*fatal: the record is a
+ * break all the same), and complete up to now, so that a record later than
+ * its last entry is one it never got, not one not shipped yet. */
+void hg_witness_set_local (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx);
 
 /* Checks every chain `c` goes through against the witness. */
 void hg_witness_attach (struct hg_witness *w, struct hg_chain *c);

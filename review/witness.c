@@ -11,42 +11,6 @@
 #include "util/util.h"
 #include "internal.h"
 
-struct went
-{
-  uint8_t hash[32];
-  unsigned long long seq;
-  char *key; /* "host\nuser" as the record spells them */
-  char *id, *ts; /* id: "id event", one command's records share the id */
-  long long sender, uid; /* -1: not known */
-  bool has_seq, matched, conflict, dup;
-};
-
-struct seen
-{
-  unsigned long long seq;
-  size_t file;
-  unsigned long line;
-};
-
-struct hg_witness
-{
-  char *name;
-  struct went *v;
-  size_t n, cap;
-  size_t *by_hash, *by_ks, *by_id; /* open addressing: index + 1, 0 free */
-  size_t mask;
-  char *first_ts, *last_ts;
-  size_t dropped, n_uid, witnessed;
-  char **claimed; /* keys of the chains checked so far */
-  size_t nclaimed;
-  hg_witness_scope_fn scope; /* NULL: it could have seen every record */
-  void *scope_ctx;
-  /* the chain being checked */
-  char *key;
-  struct seen *seen;
-  size_t nseen, capseen;
-};
-
 static char *
 slice_dup (struct hg_slice s)
 {
@@ -89,6 +53,14 @@ hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigne
   cleanup_free char *buf = wl.buf;
   struct hg_wfields f;
   hg_wscan_fields (wl.rec, wl.rec_len, &f);
+  /* hostguard sends a record as its writer or as root: a line the trusted
+   * sender could not have written (`logger -t hostguard` by anyone) is no
+   * evidence, for or against any file. */
+  if (wl.sender_uid > 0 && (!f.has_uid || (unsigned long long) wl.sender_uid != f.uid))
+    {
+      w->suspect++;
+      return false;
+    }
   if (w->n == w->cap)
     {
       size_t cap = w->cap ? w->cap * 2 : 1024;
@@ -112,133 +84,6 @@ hg_witness_add_line (struct hg_witness *w, const char *line, size_t len, unsigne
     w->last_ts = e->ts;
   (void) lineno;
   return true;
-}
-
-/* Slots are keyed with a per-run random seed: the witness's lines are
- * untrusted, and a run of colliding keys must not turn lookups quadratic. */
-static uint64_t seed;
-
-static size_t
-fnv (const char *s, unsigned long long seq)
-{
-  uint64_t h = (1469598103934665603ull ^ seed) + seq * 0x9e3779b97f4a7c15ull;
-  for (; s && *s; s++)
-    h = (h ^ (unsigned char) *s) * 1099511628211ull;
-  return (size_t) (h ^ (h >> 29));
-}
-
-static size_t
-hash_slot (const uint8_t *hash)
-{
-  uint64_t h = seed;
-  for (int i = 0; i < 32; i += 8)
-    {
-      uint64_t x;
-      memcpy (&x, hash + i, sizeof x);
-      h = (h ^ x) * 0x9e3779b97f4a7c15ull;
-      h ^= h >> 32;
-    }
-  return (size_t) h;
-}
-
-static void
-insert (size_t *t, size_t mask, size_t h, size_t idx)
-{
-  for (size_t i = h & mask;; i = (i + 1) & mask)
-    if (!t[i])
-      {
-        t[i] = idx + 1;
-        return;
-      }
-}
-
-static struct went *
-find_hash (const struct hg_witness *w, const uint8_t *hash)
-{
-  if (!w->by_hash)
-    return NULL;
-  for (size_t i = hash_slot (hash) & w->mask; w->by_hash[i]; i = (i + 1) & w->mask)
-    if (memcmp (w->v[w->by_hash[i] - 1].hash, hash, 32) == 0)
-      return &w->v[w->by_hash[i] - 1];
-  return NULL;
-}
-
-/* The first entry for (key, seq) not yet matched, else any. */
-static struct went *
-find_ks (const struct hg_witness *w, const char *key, unsigned long long seq)
-{
-  struct went *any = NULL;
-  if (!w->by_ks || !key)
-    return NULL;
-  for (size_t i = fnv (key, seq) & w->mask; w->by_ks[i]; i = (i + 1) & w->mask)
-    {
-      struct went *e = &w->v[w->by_ks[i] - 1];
-      if (e->seq == seq && strcmp (e->key, key) == 0)
-        {
-          if (!e->matched)
-            return e;
-          any = e;
-        }
-    }
-  return any;
-}
-
-/* The first entry for `id` not yet matched, else any. */
-static struct went *
-find_id (const struct hg_witness *w, const char *id)
-{
-  struct went *any = NULL;
-  if (!w->by_id || !id || !*id)
-    return NULL;
-  for (size_t i = fnv (id, 0) & w->mask; w->by_id[i]; i = (i + 1) & w->mask)
-    {
-      struct went *e = &w->v[w->by_id[i] - 1];
-      if (strcmp (e->id, id) == 0)
-        {
-          if (!e->matched)
-            return e;
-          any = e;
-        }
-    }
-  return any;
-}
-
-void
-hg_witness_index (struct hg_witness *w)
-{
-  size_t size = 16;
-  while (size < 2 * w->n + 2)
-    size *= 2;
-  w->mask = size - 1;
-  if (!seed && getrandom (&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
-    seed = (uint64_t) (uintptr_t) w ^ (uint64_t) getpid () * 0x9e3779b97f4a7c15ull;
-  w->by_hash = calloc (size, sizeof *w->by_hash);
-  w->by_ks = calloc (size, sizeof *w->by_ks);
-  w->by_id = calloc (size, sizeof *w->by_id);
-  if (!w->by_hash || !w->by_ks || !w->by_id)
-    abort ();
-  for (size_t i = 0; i < w->n; i++)
-    {
-      struct went *e = &w->v[i];
-      if (find_hash (w, e->hash))
-        {
-          e->dup = e->matched = true; /* the same record sent or kept twice */
-          continue;
-        }
-      insert (w->by_hash, w->mask, hash_slot (e->hash), i);
-      if (e->has_seq && e->key)
-        {
-          /* One entry per (host, user, seq) and per id in the tables: the
-           * others are flagged, so that repeats cannot make a long probe. */
-          struct went *o = find_ks (w, e->key, e->seq);
-          if (o)
-            o->conflict = e->conflict = true;
-          else
-            insert (w->by_ks, w->mask, fnv (e->key, e->seq), i);
-        }
-      if (e->id && !find_id (w, e->id))
-        insert (w->by_id, w->mask, fnv (e->id, 0), i);
-    }
 }
 
 struct hg_witness *
@@ -325,7 +170,7 @@ unwitnessed (struct hg_witness *w, struct hg_chain *c, size_t file, unsigned lon
   cleanup_free char *t = hg_escape_str (ts);
   if (!w->first_ts)
     hg_chain_note (c, file, ln, true, "never witnessed: the witness holds no record hash at all (seq %llu at %s)", seq, t);
-  else if (ts && (strcmp (ts, w->first_ts) < 0 || strcmp (ts, w->last_ts) > 0))
+  else if (ts && (strcmp (ts, w->first_ts) < 0 || (!w->complete && strcmp (ts, w->last_ts) > 0)))
     hg_chain_note (c, file, ln, false,
                    "not witnessed: seq %llu at %s is outside the witness's time range %s .. %s "
                    "(not shipped yet, or a gap in shipping)",
@@ -350,7 +195,7 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
   size_t file;
   unsigned long ln;
   hg_chain_where (c, &file, &ln);
-  struct went *e = f ? find_hash (w, hash) : NULL;
+  struct went *e = f ? hg_witness_find_hash (w, hash) : NULL;
   if (e)
     {
       e->matched = true;
@@ -358,11 +203,6 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
       if (!w->key && e->key && !(w->key = strdup (e->key)))
         abort ();
       push_seen (w, f->seq, file, ln);
-      if (e->sender >= 0 && e->sender != 0 && (!f->has_uid || (unsigned long long) e->sender != f->uid))
-        hg_chain_note (c, file, ln, true,
-                       "suspect: the witness got this hash from uid %lld, neither the record's "
-                       "writer (uid %llu) nor root",
-                       e->sender, f->uid);
       if (e->conflict)
         hg_chain_note (c, file, ln, true,
                        "the witness also holds another hash for seq %llu: a second record with "
@@ -383,7 +223,7 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
     {
       /* Cut short: an interrupted write was never sent; a whole record
        * the witness holds for this seq was cut afterwards. */
-      if ((e = find_ks (w, w->key, seq)) && !e->matched)
+      if ((e = hg_witness_find_ks (w, w->key, seq)) && !e->matched)
         {
           e->matched = true;
           hg_chain_refute_torn (c);
@@ -396,7 +236,8 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
     }
   cleanup_free char *sid = hg_escape_str (id);
   const char *why;
-  if ((e = find_id (w, id)) != NULL)
+  bool fatal = false;
+  if ((e = hg_witness_find_id (w, id)) != NULL)
     {
       e->matched = true;
       if (e->seq != seq)
@@ -410,7 +251,7 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
                        "sent at %s)",
                        sid, e->seq, str (e->ts));
     }
-  else if ((e = find_ks (w, key ? key : w->key, seq)) != NULL)
+  else if ((e = hg_witness_find_ks (w, key ? key : w->key, seq)) != NULL)
     {
       e->matched = true;
       hg_chain_note (c, file, ln, true,
@@ -418,10 +259,10 @@ on_line (void *ctx, struct hg_chain *c, const uint8_t *hash, const char *line, s
                      "at %s): this is not the record written with that seq",
                      seq, str (e->id), str (e->ts));
     }
-  else if (!w->scope || !(why = w->scope (w->scope_ctx, wf.host.p, wf.host.n, f->has_uid, f->uid)))
+  else if (!w->scope || !(why = w->scope (w->scope_ctx, wf.host.p, wf.host.n, f->has_uid, f->uid, &fatal)))
     unwitnessed (w, c, file, ln, seq, ts);
   else if (*why) /* "": outside its view, and said so already */
-    hg_chain_note (c, file, ln, false, "not witnessed: %s (seq %llu at %s)", why, seq, str (ts));
+    hg_chain_note (c, file, ln, fatal, "not witnessed: %s (seq %llu at %s)", why, seq, str (ts));
 }
 
 static int
@@ -566,9 +407,10 @@ hg_witness_unclaimed (struct hg_witness *w, const char *dir, hg_break_fn fn, voi
 }
 
 void
-hg_witness_set_scope (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx)
+hg_witness_set_local (struct hg_witness *w, hg_witness_scope_fn fn, void *ctx)
 {
   w->scope = fn, w->scope_ctx = ctx;
+  w->complete = true;
 }
 
 void
@@ -588,5 +430,8 @@ hg_witness_summary (const struct hg_witness *w, FILE *to)
            w->witnessed);
   if (w->dropped)
     fprintf (to, "; the witness says it dropped messages %zu time(s) (rate limits)", w->dropped);
+  if (w->suspect)
+    fprintf (to, "; %zu line(s) set aside, sent by a uid that is neither root nor their record's "
+                 "writer (not evidence)", w->suspect);
   fputc ('\n', to);
 }

@@ -137,7 +137,7 @@ record (struct sup *s, struct hg_cmd *c, enum hg_decision d, const char *note)
  * own the foreground, so the supervisor takes it for the question
  * (SIGTTOU is ignored here: no stop) and gives it back. */
 static enum hg_prompt_answer
-ask (struct sup *s, const struct hg_cmd *c)
+ask (struct sup *s, const struct hg_cmd *c, hg_error **err)
 {
   pthread_mutex_lock (&s->prompt_lock);
   enum hg_prompt_answer a = HG_PROMPT_NO_TTY;
@@ -160,8 +160,7 @@ ask (struct sup *s, const struct hg_cmd *c)
                              .reason = c->reason,
                              .argv = (const char *const *) (shown ? shown : c->argv),
                              .argc = shown ? c->argc : 1, .exe = c->runs ? c->runs : c->exe };
-      cleanup_error hg_error *err = NULL;
-      a = hg_prompt_confirm (&p, &err);
+      a = hg_prompt_confirm (&p, err);
       strv_free (shown);
       if (have)
         tcsetattr (fd, TCSANOW, &saved);
@@ -391,9 +390,10 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
       break;
     case HG_ACTION_CONFIRM:
       {
-        enum hg_prompt_answer a = ask (s, &c);
+        cleanup_error hg_error *perr = NULL;
+        enum hg_prompt_answer a = ask (s, &c, &perr);
         bool yes = a == HG_PROMPT_YES;
-        const char *note = NULL;
+        const char *note = a == HG_PROMPT_ERROR ? hg_error_message (perr) : NULL;
         if (a == HG_PROMPT_NO_TTY)
           {
             yes = s->settings->noninteractive == HG_ACTION_ALLOW;
@@ -401,9 +401,14 @@ decide_and_answer (struct sup *s, const struct seccomp_notif *req, struct hg_tar
           }
         if (!yes)
           {
-            record (s, &c, a == HG_PROMPT_NO_TTY ? HG_DEC_DENIED : HG_DEC_DECLINED, note);
-            sup_say ("%s: not confirmed (rule %s)%s", name, rule,
-                     a == HG_PROMPT_NO_TTY ? ": no terminal to ask on" : "");
+            record (s, &c,
+                    a == HG_PROMPT_NO_TTY ? HG_DEC_DENIED
+                    : a == HG_PROMPT_ERROR ? HG_DEC_ERROR
+                                           : HG_DEC_DECLINED,
+                    note);
+            sup_say ("%s: not confirmed (rule %s)%s%s%s", name, rule,
+                     a == HG_PROMPT_NO_TTY ? ": no terminal to ask on" : "",
+                     a == HG_PROMPT_ERROR ? ": " : "", a == HG_PROMPT_ERROR ? note : "");
             answer (s, req, EPERM, false);
           }
         else if (record (s, &c, HG_DEC_CONFIRMED, note) < 0)

@@ -430,9 +430,10 @@ answer (int argc, char **argv, bool approving)
                               user ? user : "", &perr);
       if (a != HG_PROMPT_YES)
         {
-          hg_warn ("%s", a == HG_PROMPT_NO_TTY ? "not approved: approving needs a terminal to "
-                                                 "confirm on"
-                                               : "not approved: that is not the requester's name");
+          hg_warn ("not approved: %s",
+                   a == HG_PROMPT_NO_TTY  ? "approving needs a terminal to confirm on"
+                   : a == HG_PROMPT_ERROR ? hg_error_message (perr)
+                                          : "that is not the requester's name");
           return HG_EXIT_REFUSED;
         }
     }

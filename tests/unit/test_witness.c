@@ -190,7 +190,7 @@ test_missing_and_unwitnessed (void **state)
 }
 
 static void
-test_edited_and_suspect (void **state)
+test_edited_and_set_aside (void **state)
 {
   int wit[] = { 1, 2, 3, 4, 5, 6, 0 };
   char edited[512];
@@ -200,8 +200,12 @@ test_edited_and_suspect (void **state)
   size_t b;
   const char *r = check (wit, "", f, 6, &b);
   assert_non_null (strstr (r, "a:3: edited: the witness holds another hash for this record (id id3, seq 3"));
+  /* a line that neither the record's writer (uid 1000) nor root sent is
+   * set aside: no evidence, for or against the file */
   r = check (wit, " @[_PID=42 _UID=1001 _GID=0]", f + 3, 1, &b);
-  assert_non_null (strstr (r, "a:1: suspect: the witness got this hash from uid 1001"));
+  assert_non_null (strstr (r, "a:1: never witnessed: the witness holds no record hash at all"));
+  r = check (wit, " @[_PID=42 _UID=1000 _GID=0]", f + 3, 1, &b);
+  assert_null (strstr (r, "never witnessed"));
 }
 
 static void
@@ -257,7 +261,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_wscan),  cmocka_unit_test (test_torn),
     cmocka_unit_test (test_intact), cmocka_unit_test (test_missing_and_unwitnessed),
-    cmocka_unit_test (test_edited_and_suspect), cmocka_unit_test (test_rewritten),
+    cmocka_unit_test (test_edited_and_set_aside), cmocka_unit_test (test_rewritten),
     cmocka_unit_test (test_repeats),
   };
   return cmocka_run_group_tests (tests, setup, NULL);
