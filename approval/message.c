@@ -130,7 +130,6 @@ hg_request_id_valid (const char *s)
   return s && lower_hex (s, 32);
 }
 
-
 /* One line of JSON from an object: json-c escapes every string (our
  * inputs are valid UTF-8: ids, hex, and reasons checked on the way in). */
 static char *

@@ -108,7 +108,6 @@ hg_spool_open (const char *path, int *dirfd, hg_error **err)
   return 0;
 }
 
-
 int
 hg_spool_create (int dirfd, const char *id, const char *json, size_t len, int *listen_fd,
                  hg_error **err)

@@ -178,7 +178,6 @@ int hg_look_through (const char *const *argv, size_t argc, struct hg_cmd_list *o
 
 /* ---- match.c ---- */
 
-
 /* ---- realexec.c: what the kernel really runs ---- */
 
 enum

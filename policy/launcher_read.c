@@ -138,8 +138,6 @@ next_opt (struct opt_iter *it, int *val, const char **arg)
   return true;
 }
 
-
-
 /* NAME=value before the program of sudo or env: any word with a `=`
  * after its first character is one for them. */
 static bool

@@ -13,7 +13,6 @@
 #define MAX_DAYS 366
 #define DAY_US (86400LL * 1000000)
 
-
 /* 0 refused, 1 asked (confirmed/approved), 2 passed (allowed/logged), 3 other */
 static int
 kind (const char *d)

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "util.h"
 
 /* Decodes one UTF-8 character at s (n > 0 bytes left): its length, or 0

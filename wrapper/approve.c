@@ -29,7 +29,6 @@
 #define ANSWER_TIMEOUT_MS 10000
 #define EXIT_GONE 1 /* no such request, or its requester is gone */
 
-
 static void
 approver_usage (FILE *out)
 {

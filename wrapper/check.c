@@ -175,7 +175,6 @@ load_cached (const char *path, const char *cache_dir, hg_policy **out, hg_error 
   return hg_policy_load_file_cached (path, 0, cache_dir, out, err);
 }
 
-
 static int
 check (int argc, char **argv, const struct check_env *env)
 {

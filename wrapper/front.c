@@ -48,7 +48,6 @@ hand_over (void)
   exit (HG_EXIT_NOEXEC);
 }
 
-
 /* Execs the command when this stage can settle it; returns otherwise. */
 static void
 run_if_allowed (int argc, char **argv)
