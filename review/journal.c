@@ -202,10 +202,10 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
     found += hg_witness_add_line (w, line, len, hg_lines_lineno (r));
   int read_errno = errno;
   size_t skipped = r ? hg_lines_skipped (r) : 0;
-  hg_lines_free (r);
+  hg_lines_free (r); /* closes the pipe: a journalctl still writing gets SIGPIPE */
   if (skipped)
     hg_warn ("the journal holds %zu entr%s under our name longer than any record of ours: "
-             "skipped, not ours", skipped, skipped == 1 ? "y" : "ies"); /* closes the pipe: a journalctl still writing gets SIGPIPE */
+             "skipped, not ours", skipped, skipped == 1 ? "y" : "ies");
   int st = 0, waited;
   while ((waited = waitpid (pid, &st, 0)) < 0 && errno == EINTR)
     ;
@@ -216,9 +216,9 @@ hg_journal_witness (struct hg_witness **out, hg_error **err)
   if (got < 0 || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
     {
       hg_witness_free (w);
-      /* A journal read in part is not "no witness": a line too long for
-       * the reader (which any local user can send) must not turn the
-       * check off; the caller fails. */
+      /* A journal read in part (journalctl failing after hostguard
+       * records, its output unreadable, its end unknown) is not "no
+       * witness": the caller fails. */
       int status = got < 0 || found ? HG_ERR_UNTRUSTED : HG_ERR_IO;
       if (got < 0)
         return hg_fail (err, status, "reading %s's output, after %zu hostguard record(s): %s", path,
