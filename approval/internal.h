@@ -1,5 +1,6 @@
-/* Shared by the requester's wait (wait.c) and its hearing of the
- * approvers' answers (answers.c); internal to approval/. */
+/* Shared by the requester's wait (wait.c), its hearing of the approvers'
+ * answers (answers.c) and what its terminal shows (tell.c); internal to
+ * approval/. */
 #ifndef HOSTGUARD_APPROVAL_INTERNAL_H
 #define HOSTGUARD_APPROVAL_INTERNAL_H
 
