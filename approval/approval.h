@@ -262,6 +262,14 @@ struct hg_prompt
   const char *exe;
 };
 
+/* The prompt for a command that asks: its argv redacted with the policy's
+ * patterns, since secrets never reach the terminal either (scrollback,
+ * recordings); without a redactor, only the program's name is shown.
+ * *shown holds the redacted argv, or NULL: free it (strv_free) after the
+ * prompt. */
+void hg_prompt_for_cmd (const struct hg_cmd *c, const struct hg_settings *s, struct hg_prompt *p,
+                        char ***shown);
+
 /* Shows the rule, its message, the command and the reason on /dev/tty,
  * flushes pending input (type-ahead never answers), asks, and puts the
  * terminal's settings back as they were. */

@@ -202,3 +202,18 @@ hg_prompt_confirm (const struct hg_prompt *p, hg_error **err)
     }
   return hg_prompt_expect (text, "Type the hostname to continue: ", p->host, err);
 }
+
+void
+hg_prompt_for_cmd (const struct hg_cmd *c, const struct hg_settings *s, struct hg_prompt *p,
+                   char ***shown)
+{
+  cleanup_error hg_error *rerr = NULL;
+  cleanup_redactor struct hg_redactor *red = NULL;
+  *shown = NULL;
+  if (hg_redactor_new (s->redact, s->n_redact, &red, &rerr) == 0)
+    *shown = hg_redact_argv (red, (const char *const *) c->argv, c->argc);
+  *p = (struct hg_prompt){ .host = c->host, .rule = c->rule, .message = c->message,
+                           .reason = c->reason,
+                           .argv = (const char *const *) (*shown ? *shown : c->argv),
+                           .argc = *shown ? c->argc : 1, .exe = c->runs ? c->runs : c->exe };
+}

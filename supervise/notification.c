@@ -148,18 +148,9 @@ ask (struct sup *s, const struct hg_cmd *c, hg_error **err)
       bool have = tcgetattr (fd, &saved) == 0;
       pid_t fg = tcgetpgrp (fd);
       tcsetpgrp (fd, getpgrp ());
-      /* Secrets never reach the terminal either (scrollback, recordings):
-       * without a redactor, only the program's name is shown. */
-      cleanup_error hg_error *rerr = NULL;
-      struct hg_redactor *red = NULL;
-      char **shown = NULL;
-      if (hg_redactor_new (s->settings->redact, s->settings->n_redact, &red, &rerr) == 0)
-        shown = hg_redact_argv (red, (const char *const *) c->argv, c->argc);
-      hg_redactor_free (red);
-      struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
-                             .reason = c->reason,
-                             .argv = (const char *const *) (shown ? shown : c->argv),
-                             .argc = shown ? c->argc : 1, .exe = c->runs ? c->runs : c->exe };
+      struct hg_prompt p;
+      char **shown;
+      hg_prompt_for_cmd (c, s->settings, &p, &shown);
       a = hg_prompt_confirm (&p, err);
       strv_free (shown);
       if (have)

@@ -137,16 +137,9 @@ load_policy (char **why)
 static enum hg_prompt_answer
 confirm (const struct hg_cmd *c, const struct hg_settings *s)
 {
-  struct hg_redactor *red = NULL;
-  cleanup_error hg_error *rerr = NULL;
+  struct hg_prompt p;
   cleanup_strv char **shown = NULL;
-  if (hg_redactor_new (s->redact, s->n_redact, &red, &rerr) == 0)
-    shown = hg_redact_argv (red, (const char *const *) c->argv, c->argc);
-  hg_redactor_free (red);
-  struct hg_prompt p = { .host = c->host, .rule = c->rule, .message = c->message,
-                         .reason = c->reason,
-                         .argv = (const char *const *) (shown ? shown : c->argv),
-                         .argc = shown ? c->argc : 1, .exe = c->runs ? c->runs : c->exe };
+  hg_prompt_for_cmd (c, s, &p, &shown);
   cleanup_free char *text = hg_prompt_text (&p);
   /* Typed-ahead input never answers (as hostguard's own prompt). */
   int tty = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
